@@ -1,0 +1,48 @@
+// Bundles the extension client, the language server, the CLI and the webview
+// front ends with esbuild, and copies the tree-sitter wasm files beside the
+// server bundle. Entries that do not exist yet are skipped.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(join(root, 'package.json'));
+
+const nodeEntries = [
+  { in: 'client/src/extension.ts', out: 'client/dist/extension.js' },
+  { in: 'server/src/lsp/main.ts', out: 'server/dist/server.js' },
+  { in: 'server/src/cli/main.ts', out: 'server/dist/cli.js' },
+];
+const browserEntries = [
+  { in: 'media/src/results/main.ts', out: 'media/dist/results.js' },
+  { in: 'media/src/flame/main.ts', out: 'media/dist/flame.js' },
+];
+
+const production = process.argv.includes('--production');
+
+async function bundle(entries, options) {
+  await Promise.all(
+    entries
+      .filter((e) => existsSync(join(root, e.in)))
+      .map((e) =>
+        build({
+          entryPoints: [join(root, e.in)],
+          outfile: join(root, e.out),
+          bundle: true,
+          sourcemap: production ? false : 'linked',
+          minify: production,
+          logLevel: 'warning',
+          ...options,
+        }),
+      ),
+  );
+}
+
+await bundle(nodeEntries, { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
+await bundle(browserEntries, { platform: 'browser', format: 'iife', target: 'chrome110' });
+
+mkdirSync(join(root, 'server/dist'), { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(root, 'server/dist/web-tree-sitter.wasm'));
+copyFileSync(join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'), join(root, 'server/dist/tree-sitter-c.wasm'));

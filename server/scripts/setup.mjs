@@ -1,0 +1,106 @@
+// One entry for every npm script that needs set-up: installs what is missing
+// (npm packages, Debian packages when running as root), builds, then runs the
+// requested job. Uses only Node built-ins so it works before `npm ci`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Debian packages the project's tools and tests use, with how to tell each is present. */
+export const systemPackages = [
+  { pkg: 'build-essential', present: () => onPath('gcc') && onPath('make') },
+  { pkg: 'linux-perf', present: () => onPath('perf') },
+  { pkg: 'valgrind', present: () => onPath('valgrind') },
+  { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
+  { pkg: 'libmimalloc2.0', present: () => libExists('libmimalloc.so.2') },
+  { pkg: 'libjemalloc2', present: () => libExists('libjemalloc.so.2') },
+  { pkg: 'libtcmalloc-minimal4', present: () => libExists('libtcmalloc_minimal.so.4') },
+  { pkg: 'libkrb5-dev', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h') },
+  { pkg: 'git', present: () => onPath('git') },
+];
+
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function libExists(name) {
+  return ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib'].some((d) =>
+    existsSync(join(d, name)),
+  );
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.signal ?? 'exit ' + r.status})`);
+  }
+}
+
+/** Installs missing Debian packages when we can (root with apt-get); otherwise says what is missing. */
+export function ensureSystemPackages() {
+  const missing = systemPackages.filter((p) => !p.present()).map((p) => p.pkg);
+  if (missing.length === 0) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !onPath('apt-get')) {
+    console.warn(`hakmem: missing system packages (tests that need them will say so): ${missing.join(' ')}`);
+    return;
+  }
+  console.log(`hakmem: installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+}
+
+/** Runs `npm ci` when node_modules is absent or older than the lock file. */
+export function ensureNodeModules() {
+  const marker = join(root, 'node_modules/.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+export function buildAll() {
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+  run(process.execPath, [join(root, 'server/scripts/build.mjs')]);
+  if (existsSync(join(root, 'native/Makefile'))) run('make', ['-s', '-C', 'native', `-j${2}`]);
+}
+
+export function setup({ system = true } = {}) {
+  ensureNodeModules();
+  if (system) ensureSystemPackages();
+  buildAll();
+}
+
+const jobs = {
+  '--build': () => setup({ system: false }),
+  '--start': () => {
+    setup();
+    run(process.execPath, [join(root, 'server/dist/cli.js'), 'start'], { stdio: 'inherit' });
+  },
+  '--package': () => {
+    setup({ system: false });
+    run(process.execPath, [join(root, 'server/scripts/build.mjs'), '--production']);
+    run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', 'hakmem-devtools.vsix']);
+  },
+  '--bench': () => {
+    setup();
+    const which = process.argv[3] ?? 'lint';
+    run(process.execPath, [join(root, `out/test/bench/${which}.js`), ...process.argv.slice(4)]);
+  },
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const job = jobs[process.argv[2] ?? '--build'];
+  if (!job) {
+    console.error(`usage: setup.mjs ${Object.keys(jobs).join('|')}`);
+    process.exit(2);
+  }
+  try {
+    job();
+  } catch (e) {
+    console.error(`hakmem: ${e.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,68 @@
+import { commands } from './commands';
+import { UsageError, type CliIO } from './types';
+
+const VERSION = '0.1.0';
+
+function topUsage(): string {
+  return [
+    'usage: hakmem <command> [options]',
+    '',
+    'commands:',
+    ...Object.keys(commands).map((c) => `  ${c}`),
+    '',
+    'hakmem <command> --help for the options of one command.',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(topUsage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.out(VERSION + '\n');
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.err(`hakmem: unknown command '${name}'\n${topUsage()}\n`);
+    return 2;
+  }
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`usage: ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`hakmem ${name}: ${e.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const io: CliIO = {
+    cwd: process.cwd(),
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    signal: controller.signal,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`hakmem: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
