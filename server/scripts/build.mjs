@@ -40,7 +40,17 @@ async function bundle(entries, options) {
   );
 }
 
-await bundle(nodeEntries, { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
+// jsonc-parser's UMD build hides its requires from the bundler: take its ESM build.
+// web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle must provide.
+await bundle(nodeEntries, {
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  define: { 'import.meta.url': '__hakmemImportMetaUrl' },
+  banner: { js: "const __hakmemImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+});
 await bundle(browserEntries, { platform: 'browser', format: 'iife', target: 'chrome110' });
 
 mkdirSync(join(root, 'server/dist'), { recursive: true });

@@ -84,6 +84,12 @@ const jobs = {
     run(process.execPath, [join(root, 'server/scripts/build.mjs'), '--production']);
     run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', 'hakmem-devtools.vsix']);
   },
+  '--code': () => {
+    setup();
+    run(process.execPath, [join(root, 'server/scripts/build.mjs'), '--production']);
+    run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', 'hakmem-devtools.vsix']);
+    run(process.execPath, [join(root, 'out/test/e2e/code.js'), ...process.argv.slice(3)]);
+  },
   '--bench': () => {
     setup();
     const which = process.argv[3] ?? 'lint';

@@ -1,0 +1,71 @@
+import type { FileFacts, Span } from '../facts/types';
+import type { HakmemConfig } from '../config/config';
+import type { HotPathModel, ReachInfo } from '../hotpath/graph';
+import type { RuleCode, Severity } from '../rules/codes';
+import { FUNCTION_RULES } from '../rules';
+import type { RawFinding } from '../rules/rule';
+
+export interface RelatedLocation {
+  readonly path: string;
+  readonly span: Span;
+  readonly message: string;
+}
+
+/** A finding ready for any front end (LSP diagnostic, CLI text/JSON/SARIF). */
+export interface Finding {
+  readonly code: RuleCode;
+  readonly severity: Severity;
+  readonly path: string;
+  readonly span: Span;
+  readonly message: string;
+  /** Why it is hot: the call chain from an entry point, one step per call site. */
+  readonly related: readonly RelatedLocation[];
+}
+
+function rootText(info: ReachInfo): string {
+  switch (info.rootReason) {
+    case 'entry point':
+      return `${info.root} is an allocator entry point`;
+    case 'hakmem:hot annotation':
+      return `${info.root} is marked // hakmem:hot`;
+    case 'measured':
+      return `${info.root} was measured hot by the latest profile (${(info.measuredSelfPct ?? 0).toFixed(1)}% self)`;
+  }
+}
+
+/** The chain as related information: the root's definition, then each call site. */
+export function chainLocations(info: ReachInfo, model: HotPathModel): RelatedLocation[] {
+  const rootDef = model.definitions.get(info.root)?.[0];
+  const out: RelatedLocation[] = [];
+  if (rootDef) out.push({ path: rootDef.path, span: rootDef.fn.nameSpan, message: rootText(info) });
+  for (const step of info.chain) out.push({ path: step.path, span: step.span, message: `${step.caller} calls ${step.callee}` });
+  return out;
+}
+
+function ignored(facts: FileFacts, finding: RawFinding): boolean {
+  for (let line = finding.span.line; line <= finding.span.endLine; line++) {
+    const codes = facts.ignores.get(line);
+    if (codes && (codes.size === 0 || codes.has(finding.code))) return true;
+  }
+  return false;
+}
+
+/** Runs every function rule over one file's facts against the workspace model. */
+export function findingsForFile(facts: FileFacts, model: HotPathModel, config: HakmemConfig): Finding[] {
+  const findings: Finding[] = [];
+  for (const fn of facts.functions) {
+    const hot = model.hot.get(fn.name);
+    const internal = model.internal.get(fn.name);
+    if (!hot && !internal) continue;
+    const ctx = { file: facts, fn, ...(hot ? { hot } : {}), ...(internal ? { internal } : {}) };
+    for (const rule of FUNCTION_RULES) {
+      const severity = config.severity[rule.code];
+      if (severity === 'off') continue;
+      for (const raw of rule.check(ctx)) {
+        if (ignored(facts, raw)) continue;
+        findings.push({ code: raw.code, severity, path: facts.path, span: raw.span, message: raw.message, related: chainLocations(raw.reach, model) });
+      }
+    }
+  }
+  return findings.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
+}

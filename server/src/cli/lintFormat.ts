@@ -1,0 +1,102 @@
+import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Finding } from '../analysis/findings';
+import type { LintResult } from '../analysis/lint';
+import { DEFAULT_SEVERITY, RULE_CODES, type Severity } from '../rules/codes';
+import { RULE_DESCRIPTIONS } from '../rules/descriptions';
+
+const VERSION = '0.1.0';
+
+function rel(result: LintResult, path: string): string {
+  return relative(result.root, path).split('\\').join('/') || path;
+}
+
+/** The JSON contract of DESIGN.md: 1-based lines and columns, paths relative to the workspace root. */
+export function lintJson(result: LintResult): string {
+  return JSON.stringify(
+    {
+      version: 1,
+      diagnostics: result.findings.map((f) => ({
+        file: rel(result, f.path),
+        line: f.span.line + 1,
+        column: f.span.column + 1,
+        endLine: f.span.endLine + 1,
+        endColumn: f.span.endColumn + 1,
+        severity: f.severity,
+        code: f.code,
+        message: f.message,
+        related: f.related.map((r) => ({ file: rel(result, r.path), line: r.span.line + 1, column: r.span.column + 1, message: r.message })),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+function sarifLocation(result: LintResult, path: string, span: Finding['span'], message?: string): object {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: rel(result, path), uriBaseId: '%SRCROOT%' },
+      region: { startLine: span.line + 1, startColumn: span.column + 1, endLine: span.endLine + 1, endColumn: span.endColumn + 1 },
+    },
+    ...(message ? { message: { text: message } } : {}),
+  };
+}
+
+/** SARIF 2.1.0 for code-scanning uploads; the call chain becomes relatedLocations. */
+export function lintSarif(result: LintResult): string {
+  return JSON.stringify(
+    {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'hakmem',
+              version: VERSION,
+              informationUri: 'https://hakmem.dev/devtools',
+              rules: RULE_CODES.map((id) => ({
+                id,
+                shortDescription: { text: RULE_DESCRIPTIONS[id] },
+                defaultConfiguration: { level: SARIF_LEVEL[DEFAULT_SEVERITY[id]] },
+              })),
+            },
+          },
+          originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(result.root + '/').href } },
+          results: result.findings.map((f) => ({
+            ruleId: f.code,
+            ruleIndex: RULE_CODES.indexOf(f.code),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [sarifLocation(result, f.path, f.span)],
+            relatedLocations: f.related.map((r, i) => ({ id: i, ...sarifLocation(result, r.path, r.span, r.message) })),
+          })),
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+/** Compiler-style lines (clickable in terminals and editors), the chain under each, and a summary. */
+export function lintText(result: LintResult): string {
+  const lines: string[] = [];
+  for (const f of result.findings) {
+    lines.push(`${rel(result, f.path)}:${f.span.line + 1}:${f.span.column + 1}: ${f.severity}: ${f.message} [${f.code}]`);
+    const chain = f.related.map((r) => r.message).join('; ');
+    if (chain) lines.push(`    why: ${chain}`);
+  }
+  for (const s of result.skipped) lines.push(`note: skipped ${rel(result, s.path)} (${s.reason})`);
+  const count = (sev: Severity): number => result.findings.filter((f) => f.severity === sev).length;
+  const files = new Set(result.findings.map((f) => f.path)).size;
+  lines.push(
+    result.findings.length === 0
+      ? `hakmem lint: no findings in ${result.files} files (${rel(result, result.root) === result.root ? result.root : '.'})`
+      : `hakmem lint: ${result.findings.length} findings (${count('error')} errors, ${count('warning')} warnings, ${count('information') + count('hint')} notes) in ${files} of ${result.files} files`,
+  );
+  return lines.join('\n') + '\n';
+}

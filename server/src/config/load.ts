@@ -1,0 +1,98 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import schema from '../../schema/hakmem.schema.json';
+import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
+
+export const CONFIG_FILE_NAME = '.hakmem.json';
+
+/** A problem in .hakmem.json, located by character offset in its text. */
+export interface ConfigProblem {
+  readonly message: string;
+  /** The key path, e.g. "rules.hot-path-io"; empty for a syntax error. */
+  readonly key: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface LoadedConfig {
+  readonly config: HakmemConfig;
+  readonly problems: readonly ConfigProblem[];
+}
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+function keyOf(error: ErrorObject): string[] {
+  const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'additionalProperties') path.push(String((error.params as { additionalProperty: string }).additionalProperty));
+  if (error.keyword === 'propertyNames') path.push(String((error.params as { propertyName: string }).propertyName));
+  return path;
+}
+
+function describe(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return 'is not a known setting';
+    case 'propertyNames':
+      return 'is not a valid name here';
+    case 'enum':
+      return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+/**
+ * Parses and validates .hakmem.json text. Never throws: syntax errors keep every
+ * default; a wrong value drops only its top-level key (that key keeps its default).
+ */
+export function loadConfigText(root: string, text: string): LoadedConfig {
+  const syntaxErrors: ParseError[] = [];
+  const tree = parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: false });
+  if (syntaxErrors.length > 0 || !tree) {
+    const first = syntaxErrors[0];
+    return {
+      config: defaultConfig(root),
+      problems: [
+        {
+          message: first
+            ? `${CONFIG_FILE_NAME} is not valid JSON (${printParseErrorCode(first.error)}); using the defaults`
+            : `${CONFIG_FILE_NAME} is empty; using the defaults`,
+          key: '',
+          offset: first?.offset ?? 0,
+          length: Math.max(1, first?.length ?? 0),
+        },
+      ],
+    };
+  }
+  const raw = getNodeValue(tree) as unknown;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return {
+      config: defaultConfig(root),
+      problems: [{ message: `${CONFIG_FILE_NAME} must hold a JSON object; using the defaults`, key: '', offset: tree.offset, length: tree.length }],
+    };
+  }
+  const problems: ConfigProblem[] = [];
+  const dropped = new Set<string>();
+  if (!validate(raw)) {
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      // `if`/`anyOf` wrappers repeat a more precise error; keep the precise one.
+      if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
+      const path = keyOf(error);
+      const key = path.join('.');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const node = findNodeAtLocation(tree, path);
+      const target = node?.parent?.type === 'property' ? node.parent : node;
+      problems.push({
+        message: `${key || CONFIG_FILE_NAME} ${describe(error)}${path[0] ? `; '${path[0]}' keeps its default` : ''}`,
+        key,
+        offset: target?.offset ?? tree.offset,
+        length: target?.length ?? 1,
+      });
+      if (path[0]) dropped.add(path[0]);
+    }
+  }
+  const kept = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([k]) => !dropped.has(k)));
+  return { config: configFromRaw(root, kept), problems };
+}

@@ -1,0 +1,76 @@
+/** A source range, 0-based lines and UTF-16 columns (what LSP and tree-sitter both use). */
+export interface Span {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+/** A call in a function body, as the chosen build compiles it. */
+export interface CallFact {
+  /** The name written at the call site (a function or a function-like macro). */
+  readonly callee: string;
+  /** Functions the call reaches: the callee itself, or what its macro expands to (empty for a no-op macro). */
+  readonly targets: readonly string[];
+  /** Set when `callee` is a macro in this build. */
+  readonly viaMacro: boolean;
+  readonly span: Span;
+  /** Inside `if (0 && …)` or another branch that can never run. */
+  readonly dead: boolean;
+  /** Inside an `if` that fills a static/thread-local cache once (`if (x < 0) x = …`). */
+  readonly cachedInit: boolean;
+  /** String-literal first argument (getenv names), without quotes. */
+  readonly firstStringArg?: string;
+  /** Text of the first argument (atomics: the object they update). */
+  readonly firstArgText?: string;
+}
+
+/** What an increment updates: only global-ish scalars are statistics counters. */
+export type IncrementTargetKind = 'global' | 'thread-local' | 'static-local' | 'global-field' | 'global-stat-array' | 'state' | 'local';
+
+export interface IncrementFact {
+  readonly target: string;
+  readonly kind: IncrementTargetKind;
+  readonly span: Span;
+  readonly dead: boolean;
+}
+
+export type ColdReason =
+  | 'attribute cold'
+  | 'constructor'
+  | 'destructor'
+  | 'hakmem:cold annotation'
+  | 'atexit target'
+  | 'pthread_once target'
+  | 'pthread_atfork target';
+
+export interface FunctionFact {
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly span: Span;
+  readonly isStatic: boolean;
+  /** Why the function is never hot, from its own definition (name patterns are applied later). */
+  readonly cold?: ColdReason;
+  /** `// hakmem:hot` before the function: an entry point of the hot path. */
+  readonly hotAnnotation: boolean;
+  readonly calls: readonly CallFact[];
+  readonly increments: readonly IncrementFact[];
+}
+
+/** Everything the rules and the call graph need from one file, for one build. */
+export interface FileFacts {
+  /** Absolute path. */
+  readonly path: string;
+  readonly build: 'release' | 'debug';
+  readonly functions: readonly FunctionFact[];
+  /** Functions made cold from elsewhere in this file: prototypes with attributes, atexit/pthread_once targets. */
+  readonly coldMarks: ReadonlyArray<{ readonly name: string; readonly reason: ColdReason }>;
+  /** Lines compiled out in this build (0-based inclusive runs), for dimming. */
+  readonly inactiveRanges: ReadonlyArray<{ readonly startLine: number; readonly endLine: number }>;
+  /** Names read with getenv anywhere in the file (benchmark environment knobs). */
+  readonly envNames: readonly string[];
+  /** `// hakmem-lint: ignore <code…>` comments: line → codes (empty set = every code). */
+  readonly ignores: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Preprocessor problems (unterminated #if …). */
+  readonly preprocProblems: ReadonlyArray<{ readonly line: number; readonly message: string }>;
+}

@@ -1,0 +1,66 @@
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+
+/** Rules whose finding is debug-only code: wrapping it in the release guard is the fix. */
+const WRAPPABLE = new Set(['hot-path-io', 'hot-path-getenv', 'hot-path-counter']);
+/** Statements that can be removed from the release build without breaking what follows. */
+const REMOVABLE_STATEMENT = /^(expression_statement|if_statement|for_statement|while_statement|do_statement|compound_statement)$/;
+
+/** The whole statement holding a position, when it owns its lines (nothing else shares them). */
+export function enclosingStatement(tree: Tree, text: string, line: number, column: number): { startLine: number; endLine: number } | undefined {
+  let node: SyntaxNode | null = tree.rootNode.descendantForPosition({ row: line, column });
+  while (node && !(node.parent?.type === 'compound_statement' && node.type !== 'comment')) node = node.parent;
+  if (!node || !REMOVABLE_STATEMENT.test(node.type)) return undefined;
+  const lines = text.split('\n');
+  const before = lines[node.startPosition.row]!.slice(0, node.startPosition.column);
+  const after = lines[node.endPosition.row]!.slice(node.endPosition.column);
+  if (before.trim() !== '' || !/^\s*(\/\/.*|\/\*.*\*\/\s*)?$/.test(after)) return undefined;
+  return { startLine: node.startPosition.row, endLine: node.endPosition.row };
+}
+
+export function wrapInGuardEdits(text: string, startLine: number, endLine: number, guardMacro: string): TextEdit[] {
+  const lineCount = text.split('\n').length;
+  const endEdit: TextEdit =
+    endLine + 1 < lineCount
+      ? { range: { start: { line: endLine + 1, character: 0 }, end: { line: endLine + 1, character: 0 } }, newText: '#endif\n' }
+      : {
+          range: { start: { line: endLine, character: text.split('\n')[endLine]!.length }, end: { line: endLine, character: text.split('\n')[endLine]!.length } },
+          newText: '\n#endif',
+        };
+  return [{ range: { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } }, newText: `#if !${guardMacro}\n` }, endEdit];
+}
+
+export function ignoreLineEdit(text: string, line: number, code: string): TextEdit {
+  const content = text.split('\n')[line] ?? '';
+  const end = content.replace(/\r$/, '').length;
+  const already = /hakmem-lint:\s*ignore\b/.test(content);
+  return { range: { start: { line, character: end }, end: { line, character: end } }, newText: already ? ` ${code}` : ` // hakmem-lint: ignore ${code}` };
+}
+
+export function codeActionsFor(uri: string, text: string, tree: Tree | undefined, diagnostics: readonly Diagnostic[], guardMacro: string): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const d of diagnostics) {
+    if (d.source !== DIAGNOSTIC_SOURCE || typeof d.code !== 'string' || d.code === 'inactive' || d.code === 'config') continue;
+    const code = d.code;
+    if (WRAPPABLE.has(code) && tree) {
+      const stmt = enclosingStatement(tree, text, d.range.start.line, d.range.start.character);
+      if (stmt) {
+        actions.push({
+          title: `Wrap in #if !${guardMacro} … #endif`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: true,
+          edit: { changes: { [uri]: wrapInGuardEdits(text, stmt.startLine, stmt.endLine, guardMacro) } },
+        });
+      }
+    }
+    actions.push({
+      title: `Ignore ${code} on this line`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      edit: { changes: { [uri]: [ignoreLineEdit(text, d.range.start.line, code)] } },
+    });
+  }
+  return actions;
+}

@@ -1,0 +1,51 @@
+import { MarkupKind, type Hover } from 'vscode-languageserver';
+import type { Workspace } from '../analysis/workspace';
+import type { Span } from '../facts/types';
+import { describeChain } from '../hotpath/graph';
+import { rangeOf } from './diagnostics';
+
+function contains(span: Span, line: number, character: number): boolean {
+  if (line < span.line || line > span.endLine) return false;
+  if (line === span.line && character < span.column) return false;
+  if (line === span.endLine && character > span.endColumn) return false;
+  return true;
+}
+
+/** Explains whether the function under the cursor (its definition or a call to it) is hot, and why. */
+export function hoverAt(ws: Workspace, path: string, line: number, character: number): Hover | null {
+  const facts = ws.facts(path);
+  if (!facts) return null;
+  let name: string | undefined;
+  let span: Span | undefined;
+  for (const fn of facts.functions) {
+    if (contains(fn.nameSpan, line, character)) {
+      name = fn.name;
+      span = fn.nameSpan;
+      break;
+    }
+    if (!contains(fn.span, line, character)) continue;
+    const call = fn.calls.find((c) => c.span.line === line && character >= c.span.column && character <= c.span.column + c.callee.length);
+    if (call) {
+      name = call.targets.length === 1 ? call.targets[0] : call.callee;
+      span = { line, column: call.span.column, endLine: line, endColumn: call.span.column + call.callee.length };
+    }
+    break;
+  }
+  if (!name || !span) return null;
+  const model = ws.model();
+  if (!model.definitions.has(name)) return null;
+  const hot = model.hot.get(name);
+  const cold = model.cold.get(name);
+  let text: string;
+  if (hot) {
+    const measured = hot.measuredSelfPct !== undefined ? ` — measured ${hot.measuredSelfPct.toFixed(1)}% self` : '';
+    text = `**${name}** is on the hot path${measured}\n\n${describeChain(hot)}`;
+  } else if (cold) {
+    text = `**${name}** is cold (${cold}); hot-path rules skip it`;
+  } else if (model.internal.has(name)) {
+    text = `**${name}** is inside the allocator but only reached through cold functions\n\n${describeChain(model.internal.get(name)!)}`;
+  } else {
+    text = `**${name}** is not reachable from an allocator entry point`;
+  }
+  return { contents: { kind: MarkupKind.Markdown, value: text }, range: rangeOf(span) };
+}

@@ -1,0 +1,319 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  FileChangeType,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { discoverSources, Workspace } from '../analysis/workspace';
+import { defaultConfig, type BuildName } from '../config/config';
+import { CONFIG_FILE_NAME, loadConfigText, type LoadedConfig } from '../config/load';
+import { loadC, type CLanguage } from '../parse/treeSitter';
+import { codeActionsFor } from './codeActions';
+import { DIAGNOSTIC_SOURCE, findingToDiagnostic, inactiveDiagnostics, uriOf } from './diagnostics';
+import { OpenDocument } from './documents';
+import { hoverAt } from './hover';
+import type { Parser } from 'web-tree-sitter';
+
+/** Settings the client sends (hakmem.* in VS Code). */
+export interface ServerSettings {
+  build: BuildName;
+  dimInactiveCode: boolean;
+}
+
+const DEFAULT_SETTINGS: ServerSettings = { build: 'release', dimInactiveCode: true };
+const C_FILE = /\.(c|h|inc)$/;
+
+function pathOf(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}
+
+/** The HAKMEM language server: hot-path diagnostics, release-guard quick fixes, config validation. */
+export class HakmemServer {
+  private root = process.cwd();
+  private settings: ServerSettings = { ...DEFAULT_SETTINGS };
+  private lang: CLanguage | undefined;
+  private docParser: Parser | undefined;
+  private loaded: LoadedConfig = { config: defaultConfig(process.cwd()), problems: [] };
+  private workspace: Workspace | undefined;
+  private readonly docs = new Map<string, OpenDocument>();
+  private readonly published = new Map<string, string>();
+  private readonly dirty = new Set<string>();
+  private flushScheduled = false;
+  private indexGeneration = 0;
+  private indexAbort: AbortController | undefined;
+  private configTimer: NodeJS.Timeout | undefined;
+  private hotSignature = '';
+  /** Resolves when the first index is complete (tests and requests wait on it). */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => {
+      this.ready = this.rebuild();
+    });
+    c.onDidOpenTextDocument(({ textDocument: d }) => this.open(d.uri, d.languageId, d.version, d.text));
+    c.onDidChangeTextDocument(({ textDocument, contentChanges }) => this.change(textDocument.uri, textDocument.version, contentChanges));
+    c.onDidCloseTextDocument(({ textDocument }) => this.close(textDocument.uri));
+    c.onDidChangeWatchedFiles(({ changes }) => {
+      for (const change of changes) this.diskChanged(pathOf(change.uri), change.type === FileChangeType.Deleted);
+    });
+    c.onDidChangeConfiguration(({ settings }) => this.updateSettings((settings as { hakmem?: Partial<ServerSettings> } | undefined)?.hakmem));
+    c.onCodeAction(({ textDocument, context }) => {
+      const doc = this.docs.get(textDocument.uri);
+      if (!doc) return [];
+      return codeActionsFor(textDocument.uri, doc.text, doc.tree, context.diagnostics, this.loaded.config.guardMacro);
+    });
+    c.onHover(({ textDocument, position }) => {
+      const ws = this.workspace;
+      if (!ws) return null;
+      return hoverAt(ws, pathOf(textDocument.uri), position.line, position.character);
+    });
+    c.onShutdown(() => {
+      this.indexAbort?.abort();
+      for (const doc of this.docs.values()) doc.close();
+    });
+    c.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    if (folder) this.root = pathOf(folder);
+    const init = params.initializationOptions as { settings?: Partial<ServerSettings> } | undefined;
+    this.settings = { ...DEFAULT_SETTINGS, ...(init?.settings ?? {}) };
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+      },
+      serverInfo: { name: 'hakmem-language-server', version: '0.1.0' },
+    };
+  }
+
+  private updateSettings(next: Partial<ServerSettings> | undefined): void {
+    if (!next) return;
+    const buildChanged = next.build !== undefined && next.build !== this.settings.build;
+    this.settings = { ...this.settings, ...next };
+    if (buildChanged) this.ready = this.rebuild();
+    else this.publishAll(true);
+  }
+
+  private configPath(): string {
+    return join(this.root, CONFIG_FILE_NAME);
+  }
+
+  private readConfigText(): string | undefined {
+    const open = this.docs.get(uriOf(this.configPath()));
+    if (open) return open.text;
+    try {
+      return readFileSync(this.configPath(), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reloads .hakmem.json and re-analyses every file (a config change can change anything). */
+  private async rebuild(): Promise<void> {
+    const generation = ++this.indexGeneration;
+    this.indexAbort?.abort();
+    const abort = new AbortController();
+    this.indexAbort = abort;
+    this.lang ??= await loadC();
+    this.docParser ??= this.lang.newParser();
+    const text = this.readConfigText();
+    this.loaded = text === undefined ? { config: defaultConfig(this.root), problems: [] } : loadConfigText(this.root, text);
+    this.publishConfigProblems();
+    for (const doc of this.docs.values()) {
+      // Trees of open documents were made before the language was ready.
+      if (!doc.tree && C_FILE.test(doc.doc.uri)) doc.update([{ text: doc.text }], doc.doc.version, this.docParser);
+    }
+    const workspace = new Workspace(this.loaded.config, this.lang, this.settings.build);
+    for (const [uri, doc] of this.docs) if (C_FILE.test(uri)) workspace.setText(pathOf(uri), doc.text, doc.tree);
+    const files = discoverSources(this.loaded.config);
+    const progress = await this.connection.window.createWorkDoneProgress();
+    progress.begin('HAKMEM: indexing', 0, `${files.length} files`, true);
+    progress.token.onCancellationRequested(() => abort.abort());
+    const started = Date.now();
+    try {
+      await workspace.indexFiles(
+        files,
+        (done, total, path) => {
+          if (done % 16 === 0) progress.report(Math.round((done / Math.max(1, total)) * 100), basename(path));
+        },
+        abort.signal,
+      );
+    } finally {
+      progress.done();
+    }
+    if (generation !== this.indexGeneration) {
+      workspace.dispose();
+      return;
+    }
+    this.workspace?.dispose();
+    this.workspace = workspace;
+    this.connection.console.info(
+      `indexed ${workspace.paths().length} files in ${Date.now() - started} ms (${this.settings.build} build)` +
+        (workspace.skipped.length ? `; skipped ${workspace.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : ''),
+    );
+    this.publishAll(true);
+  }
+
+  private publishConfigProblems(): void {
+    const uri = uriOf(this.configPath());
+    const text = this.readConfigText() ?? '';
+    const doc = this.docs.get(uri)?.doc;
+    const positionAt = (offset: number): { line: number; character: number } => {
+      if (doc) return doc.positionAt(offset);
+      const before = text.slice(0, offset).split('\n');
+      return { line: before.length - 1, character: before[before.length - 1]!.length };
+    };
+    const diagnostics: Diagnostic[] = this.loaded.problems.map((p) => ({
+      range: { start: positionAt(p.offset), end: positionAt(p.offset + p.length) },
+      severity: DiagnosticSeverity.Error,
+      source: DIAGNOSTIC_SOURCE,
+      code: 'config',
+      message: p.message,
+    }));
+    this.send(uri, diagnostics);
+  }
+
+  private open(uri: string, languageId: string, version: number, text: string): void {
+    if (basename(pathOf(uri)) === CONFIG_FILE_NAME) {
+      this.docs.set(uri, OpenDocument.open(uri, languageId, version, text, undefined));
+      return;
+    }
+    const doc = OpenDocument.open(uri, languageId, version, text, this.docParser);
+    this.docs.set(uri, doc);
+    this.markDirty(uri);
+  }
+
+  private change(uri: string, version: number, changes: Parameters<OpenDocument['update']>[0]): void {
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    const isConfig = basename(pathOf(uri)) === CONFIG_FILE_NAME;
+    doc.update(changes, version, isConfig ? undefined : this.docParser);
+    if (isConfig) {
+      clearTimeout(this.configTimer);
+      this.configTimer = setTimeout(() => {
+        this.ready = this.rebuild();
+      }, 250);
+      return;
+    }
+    this.markDirty(uri);
+  }
+
+  private close(uri: string): void {
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    doc.close();
+    this.docs.delete(uri);
+    if (basename(pathOf(uri)) === CONFIG_FILE_NAME) {
+      this.ready = this.rebuild();
+      return;
+    }
+    const ws = this.workspace;
+    if (ws) this.afterAnalysis(ws.closeText(pathOf(uri)));
+  }
+
+  private diskChanged(path: string, deleted: boolean): void {
+    if (basename(path) === CONFIG_FILE_NAME) {
+      if (!this.docs.has(uriOf(path))) this.ready = this.rebuild();
+      return;
+    }
+    const ws = this.workspace;
+    if (!ws || !C_FILE.test(path)) return;
+    if (deleted) {
+      const changed = ws.remove(path);
+      this.send(uriOf(path), []);
+      this.afterAnalysis(changed.filter((p) => p !== path));
+    } else {
+      this.afterAnalysis(ws.loadFromDisk(path));
+    }
+  }
+
+  /** Coalesces bursts of edits: analysis runs once per turn of the event loop. */
+  private markDirty(uri: string): void {
+    this.dirty.add(uri);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const ws = this.workspace;
+      if (!ws || !this.docParser) return;
+      const changed: string[] = [];
+      for (const uri of this.dirty) {
+        const doc = this.docs.get(uri);
+        if (!doc) continue;
+        if (!doc.tree) doc.update([{ text: doc.text }], doc.doc.version, this.docParser);
+        try {
+          changed.push(...ws.setText(pathOf(uri), doc.text, doc.tree));
+        } catch (e) {
+          this.connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      this.dirty.clear();
+      this.afterAnalysis(changed);
+    });
+  }
+
+  /** Publishes what changed; when the hot set itself moved, every file may have changed. */
+  private afterAnalysis(changedPaths: readonly string[]): void {
+    const ws = this.workspace;
+    if (!ws) return;
+    const signature = [...ws.model().hot.keys()].sort().join(',');
+    if (signature !== this.hotSignature) {
+      this.hotSignature = signature;
+      this.publishAll(false);
+    } else {
+      for (const path of new Set(changedPaths)) this.publishFile(path);
+    }
+  }
+
+  private publishAll(force: boolean): void {
+    const ws = this.workspace;
+    if (!ws) return;
+    if (force) this.published.clear();
+    this.hotSignature = [...ws.model().hot.keys()].sort().join(',');
+    for (const path of ws.paths()) this.publishFile(path);
+  }
+
+  private publishFile(path: string): void {
+    const ws = this.workspace;
+    if (!ws) return;
+    const facts = ws.facts(path);
+    if (!facts) return;
+    const text = ws.text(path) ?? '';
+    const diagnostics = ws.findings(path).map(findingToDiagnostic);
+    for (const p of facts.preprocProblems) {
+      diagnostics.push({
+        range: { start: { line: p.line, character: 0 }, end: { line: p.line, character: 200 } },
+        severity: DiagnosticSeverity.Warning,
+        source: DIAGNOSTIC_SOURCE,
+        code: 'preprocessor',
+        message: p.message,
+      });
+    }
+    if (this.settings.dimInactiveCode && facts.inactiveRanges.length > 0) {
+      const lines = text.split('\n');
+      diagnostics.push(...inactiveDiagnostics(facts.inactiveRanges, (l) => lines[l]?.length ?? 0, ws.build));
+    }
+    this.send(uriOf(path), diagnostics);
+  }
+
+  private send(uri: string, diagnostics: Diagnostic[]): void {
+    const key = JSON.stringify(diagnostics);
+    if (this.published.get(uri) === key) return;
+    this.published.set(uri, key);
+    void this.connection.sendDiagnostics({ uri, diagnostics });
+  }
+}
