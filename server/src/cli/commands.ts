@@ -2,5 +2,5 @@ import type { CliCommand } from './types';
 
 /** Every `hakmem` sub-command, loaded on demand so `hakmem lint` does not load the profiler. */
 export const commands: Record<string, () => Promise<CliCommand>> = {
-  lint: async () => (await import('./lint')).command,
+  lint: async () => (await import('./lint.js')).command,
 };
