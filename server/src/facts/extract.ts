@@ -186,9 +186,9 @@ function stringLiteralValue(node: SyntaxNode | null | undefined): string | undef
 
 /** Parses `hakmem-lint: ignore code1 code2` comments. */
 function ignoreCodes(comment: string): Set<string> | undefined {
-  const m = /hakmem-lint:\s*ignore\b([^*\n]*)/.exec(comment);
+  const m = /hakmem-lint:\s*ignore((?:[\s,]+[a-z][a-z0-9-]*)*)/.exec(comment);
   if (!m) return undefined;
-  return new Set((m[1] ?? '').split(/[\s,]+/).filter((c) => /^[a-z][a-z-]*$/.test(c)));
+  return new Set((m[1] ?? '').split(/[\s,]+/).filter(Boolean));
 }
 
 /**

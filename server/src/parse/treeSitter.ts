@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
 
 export type { Tree, Node as SyntaxNode, Point } from 'web-tree-sitter';
 
 /** Finds a wasm file beside the bundle (server/dist) or in its npm package (tsc output, tests). */
-function locate(file: string, packageName: string): string {
+function locate(file: string, packageSpecifier: string): string {
   const besideBundle = join(__dirname, file);
   if (existsSync(besideBundle)) return besideBundle;
-  return join(dirname(require.resolve(`${packageName}/package.json`)), file);
+  return require.resolve(packageSpecifier);
 }
 
 export interface CLanguage {
@@ -23,8 +23,8 @@ let loading: Promise<CLanguage> | undefined;
 /** Loads web-tree-sitter and the C grammar once per process. */
 export function loadC(): Promise<CLanguage> {
   loading ??= (async () => {
-    await Parser.init({ locateFile: () => locate('web-tree-sitter.wasm', 'web-tree-sitter') });
-    const language = await Language.load(locate('tree-sitter-c.wasm', 'tree-sitter-c'));
+    await Parser.init({ locateFile: () => locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm') });
+    const language = await Language.load(locate('tree-sitter-c.wasm', 'tree-sitter-c/tree-sitter-c.wasm'));
     return {
       language,
       newParser(): Parser {

@@ -8,6 +8,8 @@ const ALLOCATING_LIBC = new Set([
   'pthread_create', 'qsort', 'open_memstream', 'strerror', 'setlocale', 'atexit',
 ]);
 
+/** Buffered stdout output allocates its buffer on first use; on the hot path hot-path-io reports it already. */
+const STDOUT_OUTPUT = new Set(['printf', 'vprintf', 'puts']);
 const MALLOC_FAMILY = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'free']);
 
 /** An allocator calling malloc-backed libc re-enters itself (the seeds' realloc → hak_alloc → init → realloc loop). */
@@ -21,7 +23,9 @@ export const allocatorReentrancy: FunctionRule = {
     const out = [];
     for (const call of ctx.fn.calls) {
       if (call.dead) continue;
-      const target = call.targets.find((t) => ALLOCATING_LIBC.has(t) && !(isEntryPoint && MALLOC_FAMILY.has(t)));
+      const target = call.targets.find(
+        (t) => ALLOCATING_LIBC.has(t) && !(isEntryPoint && MALLOC_FAMILY.has(t)) && !(ctx.hot && STDOUT_OUTPUT.has(t)),
+      );
       if (!target) continue;
       out.push({
         code: 'allocator-reentrancy' as const,
