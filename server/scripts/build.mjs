@@ -2,7 +2,7 @@
 // front ends with esbuild, and copies the tree-sitter wasm files beside the
 // server bundle. Entries that do not exist yet are skipped.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -21,6 +21,14 @@ const browserEntries = [
 ];
 
 const production = process.argv.includes('--production');
+
+// A production build ships no source maps: drop the ones a development build left behind.
+if (production) {
+  for (const dir of ['client/dist', 'server/dist', 'media/dist']) {
+    if (!existsSync(join(root, dir))) continue;
+    for (const f of readdirSync(join(root, dir))) if (f.endsWith('.map')) rmSync(join(root, dir, f));
+  }
+}
 
 async function bundle(entries, options) {
   await Promise.all(

@@ -73,6 +73,11 @@ export function setup({ system = true } = {}) {
   buildAll();
 }
 
+/** The .vsix (vsce runs the vscode:prepublish production build; bundled, so no node_modules inside). */
+export function packageVsix() {
+  run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', 'hakmem-devtools.vsix']);
+}
+
 const jobs = {
   '--build': () => setup({ system: false }),
   '--start': () => {
@@ -81,13 +86,11 @@ const jobs = {
   },
   '--package': () => {
     setup({ system: false });
-    run(process.execPath, [join(root, 'server/scripts/build.mjs'), '--production']);
-    run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', 'hakmem-devtools.vsix']);
+    packageVsix();
   },
   '--code': () => {
     setup();
-    run(process.execPath, [join(root, 'server/scripts/build.mjs'), '--production']);
-    run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', 'hakmem-devtools.vsix']);
+    packageVsix();
     run(process.execPath, [join(root, 'out/test/e2e/code.js'), ...process.argv.slice(3)]);
   },
   '--bench': () => {

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+/** The hakmem.* settings the language server reads. */
+export function serverSettings(): { build: 'release' | 'debug'; dimInactiveCode: boolean } {
+  const config = vscode.workspace.getConfiguration('hakmem');
+  return {
+    build: config.get<'release' | 'debug'>('build', 'release'),
+    dimInactiveCode: config.get<boolean>('dimInactiveCode', true),
+  };
+}
+
+/** Starts the language server bundled beside the extension (server/dist/server.js) over IPC. */
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('server/dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'c' },
+      { scheme: 'file', pattern: '**/.hakmem.json' },
+    ],
+    synchronize: {
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.c,*.h,*.inc,.hakmem.json}'),
+    },
+    initializationOptions: { settings: serverSettings() },
+    outputChannel: output,
+    traceOutputChannel: output,
+    diagnosticCollectionName: 'hakmem',
+  };
+  return new LanguageClient('hakmem', 'HAKMEM', serverOptions, clientOptions);
+}
