@@ -1,24 +1,29 @@
 import type { Node as SyntaxNode, Query, Tree } from 'web-tree-sitter';
 import { evaluateCondition, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
+import { annotationAbove, declaredNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
 import type { CallFact, ColdReason, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, Span } from './types';
 
 /**
- * One query for everything the rules need, so a file is walked once inside
- * the wasm (far cheaper than walking nodes from JavaScript).
+ * One query for everything the rules need, so a file is walked once inside the
+ * wasm; names are then read from the text, which is far cheaper than walking
+ * nodes from JavaScript.
  */
 export const FACTS_QUERY = `
 (function_definition) @fn
-(call_expression function: (identifier) @callee) @call
+(call_expression function: (identifier) @callee arguments: (argument_list) @args) @call
 (expression_statement (identifier) @stmtident)
-(update_expression argument: (_) @inc)
-(assignment_expression left: (_) @compound operator: ["+=" "-="])
+(update_expression argument: (_) @inc) @incexpr
+(assignment_expression left: (_) @compound operator: ["+=" "-="]) @compexpr
 (assignment_expression left: (identifier) @assigned)
 (if_statement condition: (_) @ifcond consequence: (_) @ifbody)
 (declaration) @decl
 (parameter_declaration) @param
 (ERROR) @error
-(comment) @comment
 `;
+
+/** Callees whose first argument the rules read (getenv names, atomics' targets, callback registrars). */
+const ARGUMENT_READERS = /^(getenv|secure_getenv|atomic_|__atomic_|__sync_|_?Interlocked|atexit$|on_exit$|__cxa_atexit$|pthread_once$|pthread_atfork$)/;
+const NOT_A_CALL = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'defined', '_Alignof', 'alignof', '__typeof__', 'typeof', '__attribute__', '_Generic', '_Static_assert', 'do', 'else', 'case']);
 
 /** Functions that register callbacks run once or at exit, and which arguments are those callbacks. */
 const COLD_TARGET_FUNCTIONS: Readonly<Record<string, { reason: ColdReason; args: readonly number[] }>> = {
@@ -46,7 +51,6 @@ const STAT_NAME = /stat|calls|hits|miss|total|counter|_cnt\b|^g_n_|count_(?:allo
 const ATOMIC_ARITH = /^(atomic_fetch_(add|sub|or|and|xor)(_explicit)?|__atomic_(fetch_add|fetch_sub|add_fetch|sub_fetch)|__sync_(fetch_and_add|fetch_and_sub|add_and_fetch|sub_and_fetch)|_InterlockedIncrement|InterlockedIncrement)$/;
 
 interface RawFunction {
-  readonly node: SyntaxNode;
   readonly start: number;
   readonly end: number;
   readonly bodyStart: number;
@@ -70,36 +74,26 @@ interface IfInfo {
   readonly condIdents: ReadonlySet<string>;
 }
 
-function spanOf(node: SyntaxNode): Span {
-  const s = node.startPosition;
-  const e = node.endPosition;
-  return { line: s.row, column: s.column, endLine: e.row, endColumn: e.column };
-}
+type MacroLookup = (name: string, line: number) => MacroDef | undefined;
 
-/** The identifier a declarator declares (through pointers, arrays, initialisers, parentheses). */
-function declaredName(declarator: SyntaxNode | null): SyntaxNode | null {
-  let node = declarator;
+/** The identifier a function declarator declares (through pointers and parentheses). */
+function functionName(fnNode: SyntaxNode): SyntaxNode | null {
+  let node: SyntaxNode | null = fnNode.childForFieldName('declarator');
   for (let depth = 0; node && depth < 16; depth++) {
-    if (node.type === 'identifier' || node.type === 'field_identifier') return node;
-    if (node.type === 'function_declarator') return declaredName(node.childForFieldName('declarator'));
-    node = node.childForFieldName('declarator') ?? node.namedChildren.find((c) => c?.type.endsWith('declarator') || c?.type === 'identifier') ?? null;
-  }
-  return null;
-}
-
-function functionDeclarator(declarator: SyntaxNode | null): SyntaxNode | null {
-  let node = declarator;
-  for (let depth = 0; node && depth < 16; depth++) {
-    if (node.type === 'function_declarator') return node;
+    if (node.type === 'function_declarator') {
+      const inner = node.childForFieldName('declarator');
+      if (inner?.type === 'identifier') return inner;
+      node = inner;
+      continue;
+    }
+    if (node.type === 'identifier') return null;
     node = node.childForFieldName('declarator');
   }
   return null;
 }
 
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
-
 /** Expands the attribute-ish identifiers of a signature prefix through macros, to see `cold`, `constructor`. */
-function attributeReason(prefix: string, line: number, macroAt: (name: string, line: number) => MacroDef | undefined): ColdReason | undefined {
+function attributeReason(prefix: string, line: number, macroAt: MacroLookup): ColdReason | undefined {
   let text = prefix;
   for (const m of prefix.matchAll(IDENT)) {
     const def = macroAt(m[0], line);
@@ -112,62 +106,12 @@ function attributeReason(prefix: string, line: number, macroAt: (name: string, l
   return undefined;
 }
 
-/** `hakmem:hot` / `hakmem:cold` in the comment lines right above a function. */
-function annotationAbove(lines: readonly string[], startLine: number): 'hot' | 'cold' | undefined {
-  for (let l = startLine - 1, seen = 0; l >= 0 && seen < 4; l--, seen++) {
-    const text = lines[l]!.trim();
-    if (text === '') continue;
-    if (!(text.startsWith('//') || text.startsWith('/*') || text.startsWith('*') || text.endsWith('*/'))) return undefined;
-    const m = /hakmem:(hot|cold)\b/.exec(text);
-    if (m) return m[1] as 'hot' | 'cold';
-  }
-  return undefined;
-}
-
-/** Splits a condition at top-level `&&` (outside parentheses). */
-function conjuncts(cond: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let last = 0;
-  for (let i = 0; i < cond.length; i++) {
-    const c = cond[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '&' && cond[i + 1] === '&' && depth === 0) {
-      parts.push(cond.slice(last, i));
-      last = i + 2;
-      i++;
-    }
-  }
-  parts.push(cond.slice(last));
-  return parts;
-}
-
-function stripParens(text: string): string {
-  let t = text.trim();
-  while (t.startsWith('(') && t.endsWith(')')) {
-    let depth = 0;
-    let wraps = true;
-    for (let i = 0; i < t.length - 1; i++) {
-      if (t[i] === '(') depth++;
-      else if (t[i] === ')') depth--;
-      if (depth === 0) {
-        wraps = false;
-        break;
-      }
-    }
-    if (!wraps) break;
-    t = t.slice(1, -1).trim();
-  }
-  return t;
-}
-
 /**
  * True when a C condition is constant false in this build: one of its `&&`
  * operands is a constant expression (numbers and macros only) equal to 0.
  */
-function conditionIsConstantFalse(cond: string, line: number, macroAt: (name: string, line: number) => MacroDef | undefined): boolean {
-  for (const part of conjuncts(stripParens(cond))) {
+function conditionIsConstantFalse(cond: string, line: number, macroAt: MacroLookup): boolean {
+  for (const part of splitTopLevel(stripParens(cond), '&&')) {
     const operand = stripParens(part);
     const idents = operand.match(IDENT) ?? [];
     // Only decide on expressions whose every identifier is a macro: C variables are unknown here.
@@ -184,16 +128,9 @@ function stringLiteralValue(node: SyntaxNode | null | undefined): string | undef
   return raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : undefined;
 }
 
-/** Parses `hakmem-lint: ignore code1 code2` comments. */
-function ignoreCodes(comment: string): Set<string> | undefined {
-  const m = /hakmem-lint:\s*ignore((?:[\s,]+[a-z][a-z0-9-]*)*)/.exec(comment);
-  if (!m) return undefined;
-  return new Set((m[1] ?? '').split(/[\s,]+/).filter(Boolean));
-}
-
 /**
  * Extracts the facts of one parsed file for one build. `preproc` is the same
- * file evaluated with that build's defines; calls on inactive lines are dropped.
+ * file evaluated with that build's defines; code on inactive lines is dropped.
  */
 export function extractFacts(
   path: string,
@@ -203,18 +140,29 @@ export function extractFacts(
   preproc: PreprocResult,
   build: 'release' | 'debug',
 ): FileFacts {
-  const lines = text.split('\n');
-  const macroAt = (name: string, line: number): MacroDef | undefined => preproc.macroAt(name, line);
+  const lines = new LineIndex(text);
+  const macroAt: MacroLookup = (name, line) => preproc.macroAt(name, line);
   const isActive = (line: number): boolean => preproc.active[line] !== 0;
+  const spanAt = (startIndex: number, endIndex: number): Span => {
+    const line = lines.lineOf(startIndex);
+    const endLine = lines.lineOf(endIndex);
+    return { line, column: lines.columnOf(startIndex, line), endLine, endColumn: lines.columnOf(endIndex, endLine) };
+  };
+  // Macros that carry cold/constructor attributes: a prototype is only examined when it uses one.
+  const attributeMacros = new Set<string>();
+  for (const name of preproc.finalMacros.names()) {
+    const def = preproc.finalMacros.get(name);
+    if (def && /__attribute__[\s\S]*\b_{0,2}(cold|constructor|destructor)_{0,2}\b/.test(def.body)) attributeMacros.add(name);
+  }
+  const mayCarryAttribute = (declText: string): boolean =>
+    declText.includes('__attribute__') || [...attributeMacros].some((m) => declText.includes(m));
 
-  const captures = query.captures(tree.rootNode);
+  const matches = query.matches(tree.rootNode);
   const functions: RawFunction[] = [];
-  for (const c of captures) {
-    if (c.name !== 'fn') continue;
-    const node = c.node;
-    const declarator = node.childForFieldName('declarator');
-    const fnDecl = functionDeclarator(declarator);
-    const nameNode = declaredName(fnDecl?.childForFieldName('declarator') ?? null);
+  for (const match of matches) {
+    const node = match.captures[0]?.node;
+    if (match.patternIndex !== 0 || !node) continue;
+    const nameNode = functionName(node);
     const body = node.childForFieldName('body');
     if (!nameNode || !body) continue;
     const startLine = node.startPosition.row;
@@ -223,14 +171,13 @@ export function extractFacts(
     const attr = attributeReason(prefix, startLine, macroAt);
     const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
     functions.push({
-      node,
       start: node.startIndex,
       end: node.endIndex,
       bodyStart: body.startIndex,
       fact: {
         name: nameNode.text,
-        nameSpan: spanOf(nameNode),
-        span: spanOf(node),
+        nameSpan: spanAt(nameNode.startIndex, nameNode.endIndex),
+        span: spanAt(node.startIndex, node.endIndex),
         isStatic: /\bstatic\b/.test(prefix),
         ...(cold ? { cold } : {}),
         hotAnnotation: annotation === 'hot',
@@ -259,116 +206,119 @@ export function extractFacts(
   };
 
   const coldMarks: Array<{ name: string; reason: ColdReason }> = [];
-  const ignores = new Map<number, Set<string>>();
   const envNames = new Set<string>();
   const globals = new Map<string, 'global' | 'thread-local'>();
-  const pendingCalls: Array<{ fn: RawFunction; node: SyntaxNode; callee: string; call: SyntaxNode }> = [];
-  const pendingIncrements: Array<{ fn: RawFunction; target: SyntaxNode; node: SyntaxNode }> = [];
-  const errorNodes: SyntaxNode[] = [];
+  const calleeStarts = new Set<number>();
+  interface PendingCall {
+    fn: RawFunction;
+    callee: string;
+    start: number;
+    end: number;
+    args?: SyntaxNode;
+  }
+  const pendingCalls: PendingCall[] = [];
+  const pendingIncrements: Array<{ fn: RawFunction; target: SyntaxNode; start: number; end: number }> = [];
+  const errors: Array<{ start: number; end: number }> = [];
 
-  // Pass 1: declarations, parameters, ifs, assignments, comments (context for pass 2).
-  for (const c of captures) {
-    const node = c.node;
-    switch (c.name) {
-      case 'decl': {
-        const fn = enclosing(node.startIndex);
-        const declText = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 400));
-        const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
-        const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
-        for (const d of node.childrenForFieldName('declarator')) {
-          const fnDecl = functionDeclarator(d);
-          if (fnDecl) {
-            // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
-            const name = declaredName(fnDecl.childForFieldName('declarator'));
-            const reason = name ? attributeReason(declText, node.startPosition.row, macroAt) : undefined;
-            if (name && reason) coldMarks.push({ name: name.text, reason });
-            continue;
-          }
-          const name = declaredName(d)?.text;
-          if (!name) continue;
-          if (fn && node.startIndex >= fn.bodyStart) {
-            if (isStatic || isTls) fn.staticLocals.add(name);
-            else fn.locals.add(name);
-          } else if (!fn) {
-            globals.set(name, isTls ? 'thread-local' : 'global');
-          }
-        }
-        // `_Thread_local` confuses the grammar (ERROR node): take the last identifier before ';'/'='.
-        if (!fn && isTls && node.childrenForFieldName('declarator').length === 0) {
-          const m = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:=|;|$)/.exec(declText);
-          if (m?.[1]) globals.set(m[1], 'thread-local');
-        }
+  // Pass 1: every match, in one loop (context first, then calls and increments are classified).
+  for (const match of matches) {
+    const caps = match.captures;
+    const first = caps[0]!.node;
+    switch (match.patternIndex) {
+      case 1: {
+        // (call_expression function: @callee arguments: @args) @call — captures in pattern order.
+        const call = caps.find((c) => c.name === 'call')!.node;
+        const callee = caps.find((c) => c.name === 'callee')!.node;
+        const line = lines.lineOf(callee.startIndex);
+        if (!isActive(line)) break;
+        calleeStarts.add(callee.startIndex);
+        const name = callee.text;
+        const args = ARGUMENT_READERS.test(name) ? caps.find((c) => c.name === 'args')?.node : undefined;
+        const fn = enclosing(call.startIndex);
+        if (fn) pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, ...(args ? { args } : {}) });
+        if (args) coldMarks.push(...coldTargetsOf(name, call));
         break;
       }
-      case 'param': {
-        const fn = enclosing(node.startIndex);
-        const name = declaredName(node.childForFieldName('declarator'))?.text;
-        if (fn && name) fn.locals.add(name);
+      case 2: {
+        const line = lines.lineOf(first.startIndex);
+        const fn = enclosing(first.startIndex);
+        if (fn && isActive(line) && macroAt(first.text, line)) pendingCalls.push({ fn, callee: first.text, start: first.startIndex, end: first.endIndex });
         break;
       }
-      case 'ifcond': {
-        const fn = enclosing(node.startIndex);
-        const body = node.nextNamedSibling;
-        if (!fn || !body) break;
-        const cond = node.text;
+      case 3:
+      case 4: {
+        const target = caps.find((c) => c.name === 'inc' || c.name === 'compound')!.node;
+        const expr = caps.find((c) => c.name === 'incexpr' || c.name === 'compexpr')!.node;
+        const fn = enclosing(expr.startIndex);
+        if (fn && isActive(lines.lineOf(expr.startIndex))) pendingIncrements.push({ fn, target, start: expr.startIndex, end: expr.endIndex });
+        break;
+      }
+      case 5: {
+        const fn = enclosing(first.startIndex);
+        if (fn) fn.assignments.push({ name: first.text, index: first.startIndex });
+        break;
+      }
+      case 6: {
+        const cond = caps.find((c) => c.name === 'ifcond')!.node;
+        const body = caps.find((c) => c.name === 'ifbody')!.node;
+        const fn = enclosing(cond.startIndex);
+        if (!fn) break;
+        const condText = cond.text;
         fn.ifs.push({
           bodyStart: body.startIndex,
           bodyEnd: body.endIndex,
-          dead: conditionIsConstantFalse(cond, node.startPosition.row, macroAt),
-          condIdents: new Set(cond.match(IDENT) ?? []),
+          dead: conditionIsConstantFalse(condText, lines.lineOf(cond.startIndex), macroAt),
+          condIdents: new Set(condText.match(IDENT) ?? []),
         });
         break;
       }
-      case 'assigned': {
-        const fn = enclosing(node.startIndex);
-        if (fn) fn.assignments.push({ name: node.text, index: node.startIndex });
-        break;
-      }
-      case 'comment': {
-        const codes = ignoreCodes(node.text);
-        if (codes) {
-          const line = node.startPosition.row;
-          // A comment alone on its line silences the next line; a trailing comment its own line.
-          const alone = lines[line]!.slice(0, node.startPosition.column).trim() === '';
-          ignores.set(alone ? node.endPosition.row + 1 : line, codes);
+      case 7: {
+        const fn = enclosing(first.startIndex);
+        const declText = first.text;
+        const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
+        const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
+        const inBody = fn !== undefined && first.startIndex >= fn.bodyStart;
+        for (const d of declaredNames(declText)) {
+          if (d.isFunction) {
+            // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
+            const reason = mayCarryAttribute(declText) ? attributeReason(declText, lines.lineOf(first.startIndex), macroAt) : undefined;
+            if (reason) coldMarks.push({ name: d.name, reason });
+          } else if (inBody) {
+            if (isStatic || isTls) fn.staticLocals.add(d.name);
+            else fn.locals.add(d.name);
+          } else if (!fn) {
+            globals.set(d.name, isTls ? 'thread-local' : 'global');
+          }
         }
         break;
       }
-      case 'error':
-        errorNodes.push(node);
-        break;
-      case 'callee': {
-        const fn = enclosing(node.startIndex);
-        const call = node.parent;
-        if (fn && call && isActive(node.startPosition.row)) pendingCalls.push({ fn, node, callee: node.text, call });
-        if (call && isActive(node.startPosition.row)) coldMarks.push(...coldTargetsOf(node.text, call));
+      case 8: {
+        const fn = enclosing(first.startIndex);
+        const name = parameterName(first.text);
+        if (fn && name) fn.locals.add(name);
         break;
       }
-      case 'stmtident': {
-        const fn = enclosing(node.startIndex);
-        if (fn && isActive(node.startPosition.row) && macroAt(node.text, node.startPosition.row)) {
-          pendingCalls.push({ fn, node, callee: node.text, call: node });
-        }
+      case 9:
+        errors.push({ start: first.startIndex, end: first.endIndex });
         break;
-      }
-      case 'inc':
-      case 'compound': {
-        const fn = enclosing(node.startIndex);
-        const parent = node.parent;
-        if (fn && parent && isActive(node.startPosition.row)) pendingIncrements.push({ fn, target: node, node: parent });
-        break;
-      }
     }
   }
 
-  // Calls inside ERROR nodes that the grammar did not shape into call_expressions.
-  for (const err of errorNodes) {
-    const fn = enclosing(err.startIndex);
-    if (!fn || err.descendantsOfType('call_expression').length > 0) continue;
-    for (const id of err.descendantsOfType('identifier')) {
-      if (!id) continue;
-      const after = text.slice(id.endIndex, id.endIndex + 40);
-      if (/^\s*\(/.test(after) && isActive(id.startPosition.row)) pendingCalls.push({ fn, node: id, callee: id.text, call: id });
+  // Calls inside ERROR nodes that the grammar did not shape into call_expressions (outermost ERROR nodes only).
+  errors.sort((a, b) => a.start - b.start || b.end - a.end);
+  let coveredUntil = -1;
+  for (const err of errors) {
+    if (err.start < coveredUntil) continue;
+    coveredUntil = err.end;
+    const fn = enclosing(err.start);
+    if (!fn) continue;
+    const re = /\b([A-Za-z_]\w*)\s*\(/g;
+    const slice = text.slice(err.start, err.end);
+    for (let m = re.exec(slice); m; m = re.exec(slice)) {
+      const start = err.start + m.index;
+      const name = m[1]!;
+      if (calleeStarts.has(start) || NOT_A_CALL.has(name) || !isActive(lines.lineOf(start))) continue;
+      pendingCalls.push({ fn, callee: name, start, end: start + m[0].length });
     }
   }
 
@@ -383,8 +333,8 @@ export function extractFacts(
         fn.assignments.some((a) => a.index >= i.bodyStart && a.index < i.bodyEnd && i.condIdents.has(a.name) && isCacheVar(fn, a.name)),
     );
 
-  for (const { fn, node, callee, call } of pendingCalls) {
-    const line = node.startPosition.row;
+  for (const { fn, callee, start, end, args } of pendingCalls) {
+    const line = lines.lineOf(start);
     const def = macroAt(callee, line);
     let targets: string[];
     if (def) {
@@ -392,71 +342,53 @@ export function extractFacts(
     } else {
       targets = [callee];
     }
-    const args = call.type === 'call_expression' ? call.childForFieldName('arguments') : null;
-    const first = args?.namedChildren[0] ?? undefined;
-    const firstStringArg = stringLiteralValue(first);
+    const firstArg = args?.namedChildren[0] ?? undefined;
+    const firstStringArg = stringLiteralValue(firstArg);
     if (firstStringArg && /^(secure_)?getenv$/.test(callee)) envNames.add(firstStringArg);
+    const isGetenv = targets.some((t) => t === 'getenv' || t === 'secure_getenv');
     fn.fact.calls.push({
       callee,
       targets,
       viaMacro: def !== undefined,
-      span: spanOf(call),
-      dead: deadAt(fn, node.startIndex),
-      cachedInit: cachedInitAt(fn, node.startIndex),
+      span: spanAt(start, end),
+      dead: deadAt(fn, start),
+      cachedInit: isGetenv && cachedInitAt(fn, start),
       ...(firstStringArg !== undefined ? { firstStringArg } : {}),
-      ...(first ? { firstArgText: first.text } : {}),
+      ...(firstArg ? { firstArgText: firstArg.text } : {}),
     });
   }
 
-  const classify = (fn: RawFunction, target: SyntaxNode): IncrementTargetKind => {
-    const scalarKind = (name: string): IncrementTargetKind => {
-      if (fn.locals.has(name)) return 'local';
-      if (fn.staticLocals.has(name)) return 'static-local';
-      return globals.get(name) ?? 'global';
-    };
-    let node: SyntaxNode = target;
-    if (node.type === 'pointer_expression' && node.text.startsWith('&')) node = node.namedChildren[0] ?? node;
-    while (node.type === 'parenthesized_expression' && node.namedChildren[0]) node = node.namedChildren[0];
-    if (node.type === 'identifier') return scalarKind(node.text);
-    if (node.type === 'field_expression') {
-      const base = node.childForFieldName('argument');
-      const arrow = node.text.includes('->');
-      if (!arrow && base?.type === 'identifier') {
-        const kind = scalarKind(base.text);
-        return kind === 'local' ? 'local' : 'global-field';
-      }
-      return 'state';
-    }
-    if (node.type === 'subscript_expression') {
-      const base = node.childForFieldName('argument');
-      if (base?.type === 'identifier') {
-        const kind = scalarKind(base.text);
-        if (kind !== 'local' && STAT_NAME.test(base.text)) return 'global-stat-array';
-        return kind === 'local' ? 'local' : 'state';
-      }
-      return 'state';
-    }
-    return 'state';
+  const scalarKind = (fn: RawFunction, name: string): IncrementTargetKind => {
+    if (fn.locals.has(name)) return 'local';
+    if (fn.staticLocals.has(name)) return 'static-local';
+    return globals.get(name) ?? 'global';
   };
 
-  const atomicTargetKind = (fn: RawFunction, arg: string): IncrementTargetKind => {
-    const m = /^\s*(&)?\s*\(?\s*([A-Za-z_]\w*)\s*(\.|->|\[)?/.exec(arg);
-    const base = m?.[2];
-    if (!base || fn.locals.has(base)) return 'local';
-    if (!m[1] || m[3] === '->') return 'state'; // through a pointer: the object is allocator state
-    if (m[3] === '[') return STAT_NAME.test(base) ? 'global-stat-array' : 'state';
-    if (m[3] === '.') return 'global-field';
-    return fn.staticLocals.has(base) ? 'static-local' : (globals.get(base) ?? 'global');
+  /** What an increment's target is: a statistic (global-ish) or allocator state (through a pointer). */
+  const classify = (fn: RawFunction, targetText: string): IncrementTargetKind => {
+    const t = stripParens(targetText.trim());
+    const m = /^([A-Za-z_]\w*)\s*(\.|->|\[)?/.exec(t);
+    const base = m?.[1];
+    if (!base) return 'state';
+    if (!m[2]) return /^[A-Za-z_]\w*$/.test(t) ? scalarKind(fn, base) : 'state';
+    const kind = scalarKind(fn, base);
+    if (kind === 'local') return 'local';
+    if (m[2] === '->') return 'state';
+    if (m[2] === '.') return t.includes('->') ? 'state' : 'global-field';
+    return STAT_NAME.test(base) ? 'global-stat-array' : 'state';
   };
 
-  for (const { fn, target, node } of pendingIncrements) {
-    fn.fact.increments.push({ target: target.text, kind: classify(fn, target), span: spanOf(node), dead: deadAt(fn, node.startIndex) });
+  for (const { fn, target, start, end } of pendingIncrements) {
+    fn.fact.increments.push({ target: target.text, kind: classify(fn, target.text), span: spanAt(start, end), dead: deadAt(fn, start) });
   }
   // Arithmetic atomics are counters when they update a global (atomic_fetch_add(&g_stats.x, 1)).
   for (const f of functions) {
     for (const call of f.fact.calls) {
       if (!ATOMIC_ARITH.test(call.callee) || !call.firstArgText) continue;
-      f.fact.increments.push({ target: call.firstArgText, kind: atomicTargetKind(f, call.firstArgText), span: call.span, dead: call.dead });
+      const arg = call.firstArgText.trim();
+      // Through a pointer (no &): the object is allocator state owned elsewhere.
+      const kind = arg.startsWith('&') ? classify(f, arg.slice(1)) : f.locals.has(arg) ? 'local' : 'state';
+      f.fact.increments.push({ target: call.firstArgText, kind, span: call.span, dead: call.dead });
     }
   }
 
@@ -467,7 +399,7 @@ export function extractFacts(
     coldMarks,
     inactiveRanges: preproc.inactiveRanges,
     envNames: [...envNames].sort(),
-    ignores,
+    ignores: ignoreComments(text, lines),
     preprocProblems: preproc.problems,
   };
 }

@@ -1,0 +1,35 @@
+// Workspace trust on, folder not trusted (Restricted Mode): the analysis still
+// runs, and the commands that build or run code are not offered.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { prepare, withVSCode } from './harness/session';
+import { seededAllocatorWorkspace, type Workspace } from './harness/workspace';
+import { UI_TIMEOUT } from './harness/workbench';
+
+/** Palette titles of the commands that build or run code from the workspace. */
+const RUNNING_COMMANDS = ['HAKMEM: Run Benchmark', 'HAKMEM: Compare Allocators', 'HAKMEM: Profile Benchmark'];
+
+let workspace: Workspace;
+
+before(async () => {
+  await prepare();
+  workspace = seededAllocatorWorkspace();
+}, { timeout: 20 * 60_000 });
+
+after(() => workspace?.remove());
+
+test('in an untrusted folder diagnostics appear and build/run commands are unavailable', { timeout: 150_000 }, async (t) => {
+  await withVSCode(t, { folder: workspace.root, workspaceTrust: true }, async ({ workbench }) => {
+    await workbench.restrictedModeIndicator().first().waitFor({ timeout: UI_TIMEOUT });
+
+    await workbench.openFile('hot_hazard.c');
+    await workbench.squiggles().first().waitFor({ timeout: UI_TIMEOUT });
+    const entry = await workbench.problem('hakmem', 'hot-path-io');
+    assert.match(entry.message, /fprintf/);
+
+    for (const title of RUNNING_COMMANDS) {
+      const offered = await workbench.paletteEntries(title);
+      assert.ok(!offered.some((e) => e.includes(title)), `${title} is offered in Restricted Mode: ${JSON.stringify(offered)}`);
+    }
+  });
+});
