@@ -19,6 +19,7 @@ export const systemPackages = [
   { pkg: 'libtcmalloc-minimal4', present: () => libExists('libtcmalloc_minimal.so.4') },
   { pkg: 'libkrb5-dev', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h') },
   { pkg: 'git', present: () => onPath('git') },
+  { pkg: 'sparse', present: () => onPath('sparse') },
 ];
 
 function onPath(cmd) {

@@ -1,0 +1,84 @@
+/*
+ * Shared helpers of the bundled benchmarks: argument parsing, a fast
+ * allocator-independent random generator, wall-clock timing and the result
+ * line. Each benchmark prints one human line, then exactly one line
+ *   HAKMEM_RESULT {"bench":...,"ops":...,"seconds":...,"ops_per_sec":...,
+ *                  "threads":...,"max_rss_kb":...,"args":[...]}
+ * (format defined in native/README.md). The benchmarks use only libc, so the
+ * allocator is whatever LD_PRELOAD supplies.
+ */
+#ifndef BENCH_COMMON_H
+#define BENCH_COMMON_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static inline double bench_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* splitmix64: state advances by a constant, output is well mixed. */
+static inline uint64_t bench_rand(uint64_t *state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/* A size in [min, max]. */
+static inline size_t bench_size(uint64_t *state, size_t min, size_t max) {
+  return max <= min ? min : min + (size_t)(bench_rand(state) % (max - min + 1));
+}
+
+static inline void bench_usage(const char *usage) {
+  fprintf(stderr, "usage: %s\n", usage);
+  exit(2);
+}
+
+/* Parses argv[i] as an unsigned integer in [min, max], or exits with usage. */
+static inline unsigned long long bench_arg(char **argv, int i, unsigned long long min, unsigned long long max,
+                                           const char *name, const char *usage) {
+  char *end = NULL;
+  errno = 0;
+  unsigned long long v = strtoull(argv[i], &end, 10);
+  if (errno != 0 || end == argv[i] || *end != '\0' || argv[i][0] == '-' || v < min || v > max) {
+    fprintf(stderr, "invalid %s '%s' (expected an integer in %llu..%llu)\n", name, argv[i], min, max);
+    bench_usage(usage);
+  }
+  return v;
+}
+
+static inline long bench_max_rss_kb(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+/* Prints the machine-readable result line. */
+static inline void bench_result(const char *bench, unsigned long long ops, double seconds, int threads, int argc,
+                                char **argv) {
+  double rate = seconds > 0 ? (double)ops / seconds : 0.0;
+  printf("HAKMEM_RESULT {\"bench\":\"%s\",\"ops\":%llu,\"seconds\":%.6f,\"ops_per_sec\":%.1f,\"threads\":%d,"
+         "\"max_rss_kb\":%ld,\"args\":[",
+         bench, ops, seconds, rate, threads, bench_max_rss_kb());
+  for (int i = 1; i < argc; i++) {
+    printf("%s\"", i > 1 ? "," : "");
+    for (const char *c = argv[i]; *c; c++) {
+      if (*c == '"' || *c == '\\') printf("\\%c", *c);
+      else if ((unsigned char)*c < 0x20) printf("\\u%04x", (unsigned char)*c);
+      else putchar(*c);
+    }
+    putchar('"');
+  }
+  printf("]}\n");
+  fflush(stdout);
+}
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * Memory from the OS: segments (mapped aligned to HAK_SEG_SIZE, cached when
+ * empty), large blocks with their own mapping, and heap structures. Every
+ * function that maps, unmaps or locks is cold: the fast paths reach here only
+ * when a heap needs a fresh segment or a block is too large for the pools.
+ *
+ * A large block's mapping: [segment header ... BASE | header | USER ...]
+ * with the segment header at hak_seg_of(USER), so free() finds it with the
+ * same O(1) rounding as for small blocks.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "hakmem_internal.h"
+
+#define HAK_OS_PAGE ((size_t)4096)
+/* Bytes before a large block's BASE: the fields of hak_segment_t a large
+ * segment uses (kind .. map_base), rounded to 64. */
+#define HAK_HUGE_PREFIX ((size_t)64)
+_Static_assert(offsetof(hak_segment_t, free_slices) <= HAK_HUGE_PREFIX, "large prefix holds the used fields");
+
+static pthread_mutex_t hak_os_lock = PTHREAD_MUTEX_INITIALIZER;
+static hak_segment_t *hak_segment_cache; /* empty segments, linked by next */
+static size_t hak_segment_cache_count;
+static char *hak_heap_chunk;             /* unused tail of the last heap chunk */
+static size_t hak_heap_chunk_left;
+
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) & ~(to - 1); }
+
+static void *os_map(size_t size) {
+  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+/* Maps `size` bytes at an address that is a multiple of `align` (both
+ * multiples of the OS page); the slack around it is unmapped. */
+static char *os_map_aligned(size_t size, size_t align) {
+  char *raw = os_map(size + align);
+  if (raw == NULL) return NULL;
+  char *start = (char *)round_up((uintptr_t)raw, align);
+  if (start > raw) munmap(raw, (size_t)(start - raw));
+  size_t tail = (size_t)((raw + size + align) - (start + size));
+  if (tail > 0) munmap(start + size, tail);
+  return start;
+}
+
+HAK_COLD hak_segment_t *hak_segment_acquire(hak_heap_t *heap) {
+  pthread_mutex_lock(&hak_os_lock);
+  hak_segment_t *seg = hak_segment_cache;
+  if (seg != NULL) {
+    hak_segment_cache = seg->next;
+    hak_segment_cache_count--;
+  }
+  pthread_mutex_unlock(&hak_os_lock);
+  if (seg == NULL) {
+    /* Parked heaps may hold empty segments: recycle before mapping more. */
+    hak_pool_collect();
+    pthread_mutex_lock(&hak_os_lock);
+    seg = hak_segment_cache;
+    if (seg != NULL) {
+      hak_segment_cache = seg->next;
+      hak_segment_cache_count--;
+    }
+    pthread_mutex_unlock(&hak_os_lock);
+  }
+  if (seg == NULL) {
+    seg = (hak_segment_t *)os_map_aligned(HAK_SEG_SIZE, HAK_SEG_SIZE);
+    if (seg == NULL) return NULL;
+#if !HAKMEM_BUILD_RELEASE
+    hak_debug_segmap_set(seg, true);
+#endif
+  }
+  seg->kind = HAK_KIND_SMALL;
+  seg->pages_used = 0;
+  seg->heap = heap;
+  seg->map_size = HAK_SEG_SIZE;
+  seg->map_base = (char *)seg;
+  seg->free_slices = ~(uint64_t)1; /* every slice but the header's */
+  seg->next = seg->prev = NULL;
+  for (unsigned i = 0; i < HAK_SLICES; i++) seg->pages[i].kind = 0;
+  return seg;
+}
+
+/* An empty segment goes to the process cache, or back to the OS when the
+ * cache is full (HAKMEM_SEGMENT_CACHE), so a steady-state loop stays bounded. */
+HAK_COLD void hak_segment_release(hak_segment_t *seg) {
+  pthread_mutex_lock(&hak_os_lock);
+  if (hak_segment_cache_count < hak_settings.segment_cache) {
+    /* Cached segments keep their mapping but not their memory. */
+    if (hak_settings.purge) madvise((char *)seg + HAK_SLICE_SIZE, HAK_SEG_SIZE - HAK_SLICE_SIZE, MADV_DONTNEED);
+    seg->heap = NULL;
+    seg->next = hak_segment_cache;
+    hak_segment_cache = seg;
+    hak_segment_cache_count++;
+    seg = NULL;
+  }
+  pthread_mutex_unlock(&hak_os_lock);
+  if (seg != NULL) {
+#if !HAKMEM_BUILD_RELEASE
+    hak_debug_segmap_set(seg, false);
+#endif
+    munmap(seg, HAK_SEG_SIZE);
+  }
+}
+
+HAK_COLD void *hak_huge_alloc(size_t size, size_t alignment, bool zero) {
+  (void)zero; /* fresh mappings are zero-filled */
+  if (alignment < 16) alignment = 16;
+  if (size > ((size_t)1 << 46) || alignment > ((size_t)1 << 40)) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  char *seg;
+  char *user;
+  size_t length;
+  if (alignment < HAK_SEG_SIZE) {
+    /* Segment-aligned mapping; USER right after prefix + header. */
+    size_t offset = round_up(HAK_HUGE_PREFIX + HAK_HEADER_SIZE, alignment);
+    length = round_up(offset + size, HAK_OS_PAGE);
+    seg = os_map_aligned(length, HAK_SEG_SIZE);
+    if (seg == NULL) goto oom;
+    user = seg + offset;
+  } else {
+    /* USER is itself segment-aligned: the segment header goes one segment
+     * below it (hak_seg_of rounds USER - 1 down). */
+    size_t body = round_up(size, HAK_OS_PAGE);
+    size_t raw_length = alignment + HAK_SEG_SIZE + body;
+    char *raw = os_map(raw_length);
+    if (raw == NULL) goto oom;
+    user = (char *)round_up((uintptr_t)raw + HAK_SEG_SIZE, alignment);
+    seg = user - HAK_SEG_SIZE;
+    length = HAK_SEG_SIZE + body;
+    if (seg > raw) munmap(raw, (size_t)(seg - raw));
+    if (raw + raw_length > seg + length) munmap(seg + length, (size_t)((raw + raw_length) - (seg + length)));
+  }
+  hak_segment_t *s = (hak_segment_t *)seg;
+  s->kind = HAK_KIND_HUGE;
+  s->pages_used = 0;
+  s->heap = NULL;
+  s->map_size = length;
+  s->map_base = seg;
+  hak_base_t base = hak_user_to_base(hak_user_from(user));
+  hak_header_t *hdr = hak_base_header(base);
+  hdr->kind = HAK_KIND_HUGE;
+  hdr->cls = 0;
+  hdr->check = HAK_HDR_LIVE ^ (uint64_t)(uintptr_t)hdr;
+#if !HAKMEM_BUILD_RELEASE
+  hak_debug_segmap_set(seg, true);
+#endif
+  return user;
+oom:
+  errno = ENOMEM;
+  return NULL;
+}
+
+HAK_COLD void hak_huge_free(hak_segment_t *seg, hak_user_t user) {
+  (void)user;
+#if !HAKMEM_BUILD_RELEASE
+  hak_debug_segmap_set(seg, false);
+#endif
+  munmap(seg->map_base, seg->map_size);
+}
+
+size_t hak_huge_usable(hak_segment_t *seg, hak_user_t user) {
+  return (size_t)((seg->map_base + seg->map_size) - (char *)hak_user_ptr(user));
+}
+
+/* Grows in place when the pages after the mapping are free (mremap without
+ * moving keeps the segment alignment), otherwise moves the data. */
+HAK_COLD void *hak_huge_realloc(hak_segment_t *seg, hak_user_t user, size_t size) {
+  char *p = hak_user_ptr(user);
+  size_t usable = hak_huge_usable(seg, user);
+  if (size <= usable) {
+    size_t keep = round_up((size_t)(p - seg->map_base) + size, HAK_OS_PAGE);
+    if (usable >= 2 * size && keep < seg->map_size) { /* give back the unused tail */
+      munmap(seg->map_base + keep, seg->map_size - keep);
+      seg->map_size = keep;
+    }
+    return p;
+  }
+  if (size > ((size_t)1 << 46)) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  size_t grown = round_up((size_t)(p - seg->map_base) + size, HAK_OS_PAGE);
+  if (mremap(seg->map_base, seg->map_size, grown, 0) != MAP_FAILED) {
+    seg->map_size = grown;
+    return p;
+  }
+  void *q = hak_huge_alloc(size + size / 4, 16, false); /* headroom for repeated growth */
+  if (q == NULL) return NULL;
+  memcpy(q, p, usable);
+  hak_huge_free(seg, user);
+  return q;
+}
+
+/* Heap structures come from 64 KiB chunks and are never unmapped (a remote
+ * free may push onto any heap at any time). */
+HAK_COLD hak_heap_t *hak_heap_map(void) {
+  size_t need = round_up(sizeof(hak_heap_t), 64);
+  pthread_mutex_lock(&hak_os_lock);
+  if (hak_heap_chunk_left < need) {
+    size_t chunk = round_up(need * 16, 65536);
+    hak_heap_chunk = os_map(chunk);
+    hak_heap_chunk_left = hak_heap_chunk != NULL ? chunk : 0;
+  }
+  hak_heap_t *heap = NULL;
+  if (hak_heap_chunk_left >= need) {
+    heap = (hak_heap_t *)hak_heap_chunk;
+    hak_heap_chunk += need;
+    hak_heap_chunk_left -= need;
+  }
+  pthread_mutex_unlock(&hak_os_lock);
+  return heap;
+}
+
+HAK_COLD void hak_os_fork_prepare(void) { pthread_mutex_lock(&hak_os_lock); }
+HAK_COLD void hak_os_fork_parent(void) { pthread_mutex_unlock(&hak_os_lock); }
+HAK_COLD void hak_os_fork_child(void) { pthread_mutex_init(&hak_os_lock, NULL); }
