@@ -51,6 +51,10 @@ export class LspTestClient {
     await this.connection.sendNotification('initialized', {});
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   diagnostics(uri: string): Diagnostic[] | undefined {
     return this.latest.get(uri);
   }
