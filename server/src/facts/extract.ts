@@ -1,4 +1,4 @@
-import type { Node as SyntaxNode, Query, Tree } from 'web-tree-sitter';
+import type { Node as SyntaxNode, Query, QueryMatch, Tree } from 'web-tree-sitter';
 import { evaluateCondition, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
 import { annotationAbove, declaredNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
 import type { CallFact, ColdReason, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, Span } from './types';
@@ -75,6 +75,52 @@ interface IfInfo {
 }
 
 type MacroLookup = (name: string, line: number) => MacroDef | undefined;
+
+/** Query in slices of about this many characters: match objects of a huge file never all live at once. */
+const CHUNK_CHARS = 256 * 1024;
+
+/** Ranges that cover the file and end on node boundaries (big nodes are split into their children). */
+function chunkRanges(node: SyntaxNode, out: Array<[number, number]> = []): Array<[number, number]> {
+  let start = -1;
+  let end = -1;
+  for (const child of node.children) {
+    if (!child) continue;
+    if (child.endIndex - child.startIndex > CHUNK_CHARS && child.childCount > 0) {
+      if (start >= 0) out.push([start, end]);
+      start = -1;
+      chunkRanges(child, out);
+      continue;
+    }
+    if (start < 0) start = child.startIndex;
+    end = child.endIndex;
+    if (end - start >= CHUNK_CHARS) {
+      out.push([start, end]);
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push([start, end]);
+  return out;
+}
+
+/**
+ * Every match of the query, chunk by chunk. A match crossing a chunk boundary is
+ * reported once. (Query ranges are in bytes of the UTF-16 text tree-sitter holds.)
+ */
+function* chunkedMatches(query: Query, root: SyntaxNode): Generator<QueryMatch[]> {
+  const seen = new Set<string>();
+  const ranges = root.endIndex - root.startIndex > CHUNK_CHARS ? chunkRanges(root) : [[root.startIndex, root.endIndex] as [number, number]];
+  for (const [start, end] of ranges) {
+    const matches = query.matches(root, { startIndex: start * 2, endIndex: end * 2 });
+    yield matches.filter((m) => {
+      const first = m.captures[0]?.node;
+      if (!first || (first.startIndex >= start && first.endIndex <= end)) return true;
+      const key = `${m.patternIndex}:${first.startIndex}:${first.endIndex}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+}
 
 /** The identifier a function declarator declares (through pointers and parentheses). */
 function functionName(fnNode: SyntaxNode): SyntaxNode | null {
@@ -157,40 +203,43 @@ export function extractFacts(
   const mayCarryAttribute = (declText: string): boolean =>
     declText.includes('__attribute__') || [...attributeMacros].some((m) => declText.includes(m));
 
-  const matches = query.matches(tree.rootNode);
   const functions: RawFunction[] = [];
-  for (const match of matches) {
-    const node = match.captures[0]?.node;
-    if (match.patternIndex !== 0 || !node) continue;
-    const nameNode = functionName(node);
-    const body = node.childForFieldName('body');
-    if (!nameNode || !body) continue;
-    const startLine = node.startPosition.row;
-    const prefix = text.slice(node.startIndex, nameNode.startIndex);
-    const annotation = annotationAbove(lines, startLine);
-    const attr = attributeReason(prefix, startLine, macroAt);
-    const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
-    functions.push({
-      start: node.startIndex,
-      end: node.endIndex,
-      bodyStart: body.startIndex,
-      fact: {
-        name: nameNode.text,
-        nameSpan: spanAt(nameNode.startIndex, nameNode.endIndex),
-        span: spanAt(node.startIndex, node.endIndex),
-        isStatic: /\bstatic\b/.test(prefix),
-        ...(cold ? { cold } : {}),
-        hotAnnotation: annotation === 'hot',
-        calls: [],
-        increments: [],
-      },
-      locals: new Set(),
-      staticLocals: new Set(),
-      ifs: [],
-      assignments: [],
-    });
-  }
-  functions.sort((a, b) => a.start - b.start);
+  const registerFunctions = (matches: readonly QueryMatch[]): void => {
+    const added: RawFunction[] = [];
+    for (const match of matches) {
+      const node = match.captures[0]?.node;
+      if (match.patternIndex !== 0 || !node) continue;
+      const nameNode = functionName(node);
+      const body = node.childForFieldName('body');
+      if (!nameNode || !body) continue;
+      const startLine = node.startPosition.row;
+      const prefix = text.slice(node.startIndex, nameNode.startIndex);
+      const annotation = annotationAbove(lines, startLine);
+      const attr = attributeReason(prefix, startLine, macroAt);
+      const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
+      added.push({
+        start: node.startIndex,
+        end: node.endIndex,
+        bodyStart: body.startIndex,
+        fact: {
+          name: nameNode.text,
+          nameSpan: spanAt(nameNode.startIndex, nameNode.endIndex),
+          span: spanAt(node.startIndex, node.endIndex),
+          isStatic: /\bstatic\b/.test(prefix),
+          ...(cold ? { cold } : {}),
+          hotAnnotation: annotation === 'hot',
+          calls: [],
+          increments: [],
+        },
+        locals: new Set(),
+        staticLocals: new Set(),
+        ifs: [],
+        assignments: [],
+      });
+    }
+    // Chunks come in file order: this chunk's functions all start after the earlier ones.
+    functions.push(...added.sort((a, b) => a.start - b.start));
+  };
 
   const enclosing = (index: number): RawFunction | undefined => {
     let lo = 0;
@@ -217,90 +266,93 @@ export function extractFacts(
     args?: SyntaxNode;
   }
   const pendingCalls: PendingCall[] = [];
-  const pendingIncrements: Array<{ fn: RawFunction; target: SyntaxNode; start: number; end: number }> = [];
+  const pendingIncrements: Array<{ fn: RawFunction; target: string; start: number; end: number }> = [];
   const errors: Array<{ start: number; end: number }> = [];
 
-  // Pass 1: every match, in one loop (context first, then calls and increments are classified).
-  for (const match of matches) {
-    const caps = match.captures;
-    const first = caps[0]!.node;
-    switch (match.patternIndex) {
-      case 1: {
-        // (call_expression function: @callee arguments: @args) @call — captures in pattern order.
-        const call = caps.find((c) => c.name === 'call')!.node;
-        const callee = caps.find((c) => c.name === 'callee')!.node;
-        const line = lines.lineOf(callee.startIndex);
-        if (!isActive(line)) break;
-        calleeStarts.add(callee.startIndex);
-        const name = callee.text;
-        const args = ARGUMENT_READERS.test(name) ? caps.find((c) => c.name === 'args')?.node : undefined;
-        const fn = enclosing(call.startIndex);
-        if (fn) pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, ...(args ? { args } : {}) });
-        if (args) coldMarks.push(...coldTargetsOf(name, call));
-        break;
-      }
-      case 2: {
-        const line = lines.lineOf(first.startIndex);
-        const fn = enclosing(first.startIndex);
-        if (fn && isActive(line) && macroAt(first.text, line)) pendingCalls.push({ fn, callee: first.text, start: first.startIndex, end: first.endIndex });
-        break;
-      }
-      case 3:
-      case 4: {
-        const target = caps.find((c) => c.name === 'inc' || c.name === 'compound')!.node;
-        const expr = caps.find((c) => c.name === 'incexpr' || c.name === 'compexpr')!.node;
-        const fn = enclosing(expr.startIndex);
-        if (fn && isActive(lines.lineOf(expr.startIndex))) pendingIncrements.push({ fn, target, start: expr.startIndex, end: expr.endIndex });
-        break;
-      }
-      case 5: {
-        const fn = enclosing(first.startIndex);
-        if (fn) fn.assignments.push({ name: first.text, index: first.startIndex });
-        break;
-      }
-      case 6: {
-        const cond = caps.find((c) => c.name === 'ifcond')!.node;
-        const body = caps.find((c) => c.name === 'ifbody')!.node;
-        const fn = enclosing(cond.startIndex);
-        if (!fn) break;
-        const condText = cond.text;
-        fn.ifs.push({
-          bodyStart: body.startIndex,
-          bodyEnd: body.endIndex,
-          dead: conditionIsConstantFalse(condText, lines.lineOf(cond.startIndex), macroAt),
-          condIdents: new Set(condText.match(IDENT) ?? []),
-        });
-        break;
-      }
-      case 7: {
-        const fn = enclosing(first.startIndex);
-        const declText = first.text;
-        const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
-        const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
-        const inBody = fn !== undefined && first.startIndex >= fn.bodyStart;
-        for (const d of declaredNames(declText)) {
-          if (d.isFunction) {
-            // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
-            const reason = mayCarryAttribute(declText) ? attributeReason(declText, lines.lineOf(first.startIndex), macroAt) : undefined;
-            if (reason) coldMarks.push({ name: d.name, reason });
-          } else if (inBody) {
-            if (isStatic || isTls) fn.staticLocals.add(d.name);
-            else fn.locals.add(d.name);
-          } else if (!fn) {
-            globals.set(d.name, isTls ? 'thread-local' : 'global');
-          }
+  // Pass 1, chunk by chunk: functions, then every other match (calls and increments are classified after).
+  for (const matches of chunkedMatches(query, tree.rootNode)) {
+    registerFunctions(matches);
+    for (const match of matches) {
+      const caps = match.captures;
+      const first = caps[0]!.node;
+      switch (match.patternIndex) {
+        case 1: {
+          // (call_expression function: @callee arguments: @args) @call — captures in pattern order.
+          const call = caps.find((c) => c.name === 'call')!.node;
+          const callee = caps.find((c) => c.name === 'callee')!.node;
+          const line = lines.lineOf(callee.startIndex);
+          if (!isActive(line)) break;
+          calleeStarts.add(callee.startIndex);
+          const name = callee.text;
+          const args = ARGUMENT_READERS.test(name) ? caps.find((c) => c.name === 'args')?.node : undefined;
+          const fn = enclosing(call.startIndex);
+          if (fn) pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, ...(args ? { args } : {}) });
+          if (args) coldMarks.push(...coldTargetsOf(name, call));
+          break;
         }
-        break;
+        case 2: {
+          const line = lines.lineOf(first.startIndex);
+          const fn = enclosing(first.startIndex);
+          if (fn && isActive(line) && macroAt(first.text, line)) pendingCalls.push({ fn, callee: first.text, start: first.startIndex, end: first.endIndex });
+          break;
+        }
+        case 3:
+        case 4: {
+          const target = caps.find((c) => c.name === 'inc' || c.name === 'compound')!.node;
+          const expr = caps.find((c) => c.name === 'incexpr' || c.name === 'compexpr')!.node;
+          const fn = enclosing(expr.startIndex);
+          if (fn && isActive(lines.lineOf(expr.startIndex))) pendingIncrements.push({ fn, target: target.text, start: expr.startIndex, end: expr.endIndex });
+          break;
+        }
+        case 5: {
+          const fn = enclosing(first.startIndex);
+          if (fn) fn.assignments.push({ name: first.text, index: first.startIndex });
+          break;
+        }
+        case 6: {
+          const cond = caps.find((c) => c.name === 'ifcond')!.node;
+          const body = caps.find((c) => c.name === 'ifbody')!.node;
+          const fn = enclosing(cond.startIndex);
+          if (!fn) break;
+          const condText = cond.text;
+          fn.ifs.push({
+            bodyStart: body.startIndex,
+            bodyEnd: body.endIndex,
+            dead: conditionIsConstantFalse(condText, lines.lineOf(cond.startIndex), macroAt),
+            condIdents: new Set(condText.match(IDENT) ?? []),
+          });
+          break;
+        }
+        case 7: {
+          const fn = enclosing(first.startIndex);
+          const declText = first.text;
+          const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
+          const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
+          const inBody = fn !== undefined && first.startIndex >= fn.bodyStart;
+          for (const d of declaredNames(declText)) {
+            if (d.isFunction) {
+              // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
+              const reason = mayCarryAttribute(declText) ? attributeReason(declText, lines.lineOf(first.startIndex), macroAt) : undefined;
+              if (reason) coldMarks.push({ name: d.name, reason });
+            } else if (inBody) {
+              if (isStatic || isTls) fn.staticLocals.add(d.name);
+              else fn.locals.add(d.name);
+            } else if (!fn) {
+              globals.set(d.name, isTls ? 'thread-local' : 'global');
+            }
+          }
+          break;
+        }
+        case 8: {
+          const fn = enclosing(first.startIndex);
+          const name = parameterName(first.text);
+          if (fn && name) fn.locals.add(name);
+          break;
+        }
+        case 9:
+          errors.push({ start: first.startIndex, end: first.endIndex });
+          break;
       }
-      case 8: {
-        const fn = enclosing(first.startIndex);
-        const name = parameterName(first.text);
-        if (fn && name) fn.locals.add(name);
-        break;
-      }
-      case 9:
-        errors.push({ start: first.startIndex, end: first.endIndex });
-        break;
     }
   }
 
@@ -379,7 +431,7 @@ export function extractFacts(
   };
 
   for (const { fn, target, start, end } of pendingIncrements) {
-    fn.fact.increments.push({ target: target.text, kind: classify(fn, target.text), span: spanAt(start, end), dead: deadAt(fn, start) });
+    fn.fact.increments.push({ target, kind: classify(fn, target), span: spanAt(start, end), dead: deadAt(fn, start) });
   }
   // Arithmetic atomics are counters when they update a global (atomic_fetch_add(&g_stats.x, 1)).
   for (const f of functions) {
