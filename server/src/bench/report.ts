@@ -1,0 +1,89 @@
+// Plain-text rendering of suite results and comparisons (CLI, output channels).
+import { describeComparison } from './compare';
+import type { BenchRecord, Comparison } from './record';
+import { seriesLabel } from './record';
+import type { SuiteResult } from './runner';
+
+/** 1234567 -> "1.23M"; keeps three significant digits. */
+export function formatRate(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const units: [number, string][] = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [scale, suffix] of units) if (Math.abs(value) >= scale) return `${(value / scale).toPrecision(3)}${suffix}`;
+  return value.toPrecision(3);
+}
+
+export function formatKb(kb: number | null): string {
+  if (kb === null || !Number.isFinite(kb)) return 'n/a';
+  if (kb >= 1024 * 1024) return `${(kb / 1024 / 1024).toFixed(1)} GiB`;
+  if (kb >= 1024) return `${(kb / 1024).toFixed(1)} MiB`;
+  return `${kb} KiB`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
+}
+
+export function recordsTable(records: readonly BenchRecord[]): string {
+  const rows = [['series', 'median ops/s', '95% CI of median', 'MAD', 'CV', 'runs', 'max RSS']];
+  for (const r of records) {
+    const s = r.summary;
+    rows.push([
+      seriesLabel(r),
+      formatRate(s.median),
+      `[${formatRate(s.ci95[0])}, ${formatRate(s.ci95[1])}]`,
+      formatRate(s.mad),
+      `${(s.cv * 100).toFixed(1)}%`,
+      String(s.runs),
+      formatKb(s.medianMaxRssKb),
+    ]);
+  }
+  return table(rows);
+}
+
+export function comparisonsText(comparisons: readonly Comparison[]): string {
+  const lines: string[] = [];
+  const groups: [Comparison['against'], string][] = [
+    ['suite', 'verdicts (this run)'],
+    ['history', 'against the last run on another commit'],
+    ['pinned', 'against the pinned baseline'],
+  ];
+  for (const [against, title] of groups) {
+    const list = comparisons.filter((c) => c.against === against);
+    if (list.length === 0) continue;
+    lines.push(`${title}:`);
+    for (const c of list) {
+      const from = c.against === 'suite' || !c.baseline.commit ? '' : ` [baseline ${c.baseline.commit.slice(0, 10)}]`;
+      lines.push(`  ${describeComparison(c)}${from}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function suiteText(result: SuiteResult): string {
+  const out: string[] = [];
+  const first = result.records[0];
+  const commit = first?.git ? ` at ${first.git.commit.slice(0, 10)}${first.git.dirty ? ' (dirty)' : ''}` : '';
+  out.push(`${result.benchmark} ${result.args.join(' ')}${commit}`);
+  if (first) out.push(`${first.summary.runs} runs per series after ${first.warmup} warm-up, interleaved`);
+  if (result.error) out.push(`error: ${result.error}`);
+  if (result.build && !result.build.ok) {
+    for (const d of result.build.diagnostics.filter((x) => x.severity !== 'note')) out.push(`  ${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
+    if (result.build.diagnostics.length === 0 && result.build.output) out.push(result.build.output.split('\n').slice(-20).join('\n'));
+  }
+  if (result.records.length > 0) out.push('', recordsTable(result.records));
+  const verdicts = comparisonsText(result.comparisons);
+  if (verdicts) out.push('', verdicts);
+  for (const m of result.missing) out.push(`missing: ${m.allocator} — ${m.hint}`);
+  for (const f of result.failures) {
+    out.push('', `${f.label}: ${f.message}`);
+    if (f.stderrTail) out.push('  stderr (last lines):', ...f.stderrTail.split('\n').map((l) => `    ${l}`));
+    else if (f.stdoutTail && f.kind === 'output') out.push('  output (last lines):', ...f.stdoutTail.split('\n').map((l) => `    ${l}`));
+    out.push(`  next: ${f.suggestion}`);
+  }
+  return out.join('\n') + '\n';
+}

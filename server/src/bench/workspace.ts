@@ -1,0 +1,69 @@
+// Which benchmarks a folder has: those of the nearest .hakmem.json above it,
+// else the bundled ones in native/. The workspace root (where history lives)
+// is the folder holding .hakmem.json, or the repository root for the bundled set.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseBenchmarksConfig, type BenchConfigError } from './config';
+import { nativePresets, type BenchmarkSpec } from './presets';
+
+export const CONFIG_FILE = '.hakmem.json';
+
+export interface BenchWorkspace {
+  readonly root: string;
+  /** The .hakmem.json read, if any. */
+  readonly configPath?: string;
+  readonly benchmarks: BenchmarkSpec[];
+  readonly errors: BenchConfigError[];
+  /** The bundled allocator's folder (hakmem / hakmem-debug libraries). */
+  readonly nativeDir: string;
+}
+
+/** The bundled native/ folder, found above this module (works from src, out and dist). */
+export function bundledNativeDir(start: string = __dirname): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, 'native', 'Makefile'))) return join(dir, 'native');
+    const up = dirname(dir);
+    if (up === dir) return resolve(start, '..', '..', 'native');
+    dir = up;
+  }
+}
+
+function findConfig(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** Reads one .hakmem.json's benchmarks; problems come back as errors, never thrown. */
+export function loadBenchWorkspace(configPath: string, nativeDir: string = bundledNativeDir()): BenchWorkspace {
+  const root = dirname(configPath);
+  const errors: BenchConfigError[] = [];
+  let value: unknown;
+  try {
+    const syntax: ParseError[] = [];
+    value = parse(readFileSync(configPath, 'utf8'), syntax, { allowTrailingComma: true });
+    if (syntax.length > 0) errors.push({ key: '', message: `${CONFIG_FILE} is not valid JSON (${printParseErrorCode(syntax[0]!.error)} at offset ${syntax[0]!.offset})` });
+  } catch (e) {
+    errors.push({ key: '', message: `cannot read ${configPath}: ${(e as Error).message}` });
+  }
+  const section = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['benchmarks'] : undefined;
+  if (errors.length > 0 || section === undefined) {
+    // No benchmarks of its own: the bundled ones, with history kept in this workspace.
+    return { root, configPath, benchmarks: nativePresets(nativeDir), errors, nativeDir };
+  }
+  const parsed = parseBenchmarksConfig(section, root, nativeDir);
+  return { root, configPath, benchmarks: parsed.benchmarks, errors: parsed.errors, nativeDir };
+}
+
+export function findBenchWorkspace(cwd: string, nativeDir: string = bundledNativeDir()): BenchWorkspace {
+  const configPath = findConfig(cwd);
+  if (configPath) return loadBenchWorkspace(configPath, nativeDir);
+  return { root: dirname(nativeDir), benchmarks: nativePresets(nativeDir), errors: [], nativeDir };
+}

@@ -1,0 +1,259 @@
+// `hakmem bench list|run|compare`: the benchmark engine on the command line.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { resolveAllocator, ALLOCATOR_NAMES } from '../bench/allocators';
+import { compareRecords, DEFAULT_NOISE_THRESHOLD } from '../bench/compare';
+import { parseHistory } from '../bench/history';
+import { isBenchRecord, seriesLabel, type BenchRecord, type Comparison } from '../bench/record';
+import { comparisonsText, suiteText } from '../bench/report';
+import { CancelledError, runSuite, type SuiteResult } from '../bench/runner';
+import { findBenchWorkspace } from '../bench/workspace';
+import { UsageError, type CliCommand, type CliIO } from './types';
+
+const USAGE = [
+  'hakmem bench list [--json]',
+  '       hakmem bench run <benchmark> [--allocators a,b,…] [--runs N] [--warmup N] [--env K=V …] [--matrix K=v1,v2 …]',
+  '                        [--timeout SECONDS] [--threshold PCT] [--quick] [--no-build] [--no-history] [--json] [--fail-on-regression PCT]',
+  '       hakmem bench compare <a.json> <b.json> [--threshold PCT] [--fail-on-regression PCT] [--json]',
+].join('\n');
+
+const SUMMARY = [
+  'Builds and runs a benchmark under several allocators (hakmem, hakmem-debug, system, mimalloc, jemalloc, tcmalloc, or a',
+  'path to a shared library loaded with LD_PRELOAD), N interleaved runs after a warm-up, and says whether a difference is',
+  'real: "faster"/"slower" only when the Mann-Whitney p < 0.05 and the whole 95% bootstrap interval of the ratio lies',
+  'beyond the noise threshold (default 1%); otherwise "no significant change". Every run is appended to .hakmem/history.jsonl.',
+  'compare reads two `bench run --json` outputs (or records, or history files) and compares matching series; with',
+  '--fail-on-regression PCT it exits 1 when a series is significantly slower by more than PCT percent.',
+].join('\n');
+
+interface Flags {
+  readonly positional: string[];
+  readonly values: Map<string, string[]>;
+  readonly switches: Set<string>;
+}
+
+const VALUE_FLAGS = new Set(['--allocators', '--runs', '--warmup', '--env', '--matrix', '--timeout', '--threshold', '--fail-on-regression']);
+const SWITCHES = new Set(['--json', '--quick', '--no-build', '--no-history']);
+
+function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
+  const positional: string[] = [];
+  const values = new Map<string, string[]>();
+  const switches = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const raw = args[i]!;
+    if (!raw.startsWith('--')) {
+      positional.push(raw);
+      continue;
+    }
+    const eq = raw.indexOf('=');
+    const name = eq > 0 ? raw.slice(0, eq) : raw;
+    if (!allowed.includes(name)) throw new UsageError(`unknown option ${name}`);
+    if (SWITCHES.has(name)) {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      switches.add(name);
+    } else if (VALUE_FLAGS.has(name)) {
+      const value = eq > 0 ? raw.slice(eq + 1) : args[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      values.set(name, [...(values.get(name) ?? []), value]);
+    }
+  }
+  return { positional, values, switches };
+}
+
+function last(flags: Flags, name: string): string | undefined {
+  return flags.values.get(name)?.at(-1);
+}
+
+function integer(flags: Flags, name: string, fallback: number, min: number, max: number): number {
+  const raw = last(flags, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not '${raw}'`);
+  return n;
+}
+
+function percent(flags: Flags, name: string): number | undefined {
+  const raw = last(flags, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw.replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 0 || n >= 100) throw new UsageError(`${name} must be a percentage from 0 to 100, not '${raw}'`);
+  return n;
+}
+
+function keyValues(flags: Flags, name: string): [string, string][] {
+  return (flags.values.get(name) ?? []).map((raw) => {
+    const eq = raw.indexOf('=');
+    const key = eq > 0 ? raw.slice(0, eq) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`${name} expects NAME=value, not '${raw}'`);
+    return [key, raw.slice(eq + 1)];
+  });
+}
+
+function jsonOut(io: CliIO, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Comparisons that fail a --fail-on-regression gate: significantly slower by more than pct. */
+function regressions<C extends Comparison>(comparisons: readonly C[], pct: number | undefined): C[] {
+  if (pct === undefined) return [];
+  return comparisons.filter((c) => c.verdict === 'slower' && (1 - c.ratio) * 100 > pct);
+}
+
+async function list(args: readonly string[], io: CliIO): Promise<number> {
+  const flags = parseFlags(args, ['--json']);
+  if (flags.positional.length > 0) throw new UsageError(`unexpected argument '${flags.positional[0]}'`);
+  const ws = findBenchWorkspace(io.cwd);
+  const allocators = ALLOCATOR_NAMES.map((name) => {
+    const a = resolveAllocator(name, ws.nativeDir, ws.root);
+    return { name, library: a.preload ?? null, missing: a.missing ?? null };
+  });
+  if (flags.switches.has('--json')) {
+    jsonOut(io, { version: 1, root: ws.root, config: ws.configPath ?? null, errors: ws.errors, benchmarks: ws.benchmarks, allocators });
+    return ws.errors.length > 0 ? 2 : 0;
+  }
+  for (const e of ws.errors) io.err(`${ws.configPath ?? '.hakmem.json'}: ${e.key ? `${e.key}: ` : ''}${e.message}\n`);
+  io.out(`benchmarks (${ws.configPath ?? 'bundled, native/'}):\n`);
+  for (const b of ws.benchmarks) io.out(`  ${b.name.padEnd(14)} ${b.binary} ${b.args.join(' ')}\n`);
+  io.out('allocators:\n');
+  for (const a of allocators) {
+    const where = a.missing ? `missing — apt-get install ${a.missing.debianPackage}` : (a.library ?? 'the C library default');
+    io.out(`  ${a.name.padEnd(14)} ${where}\n`);
+  }
+  return ws.errors.length > 0 ? 2 : 0;
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const flags = parseFlags(args, [...VALUE_FLAGS, ...SWITCHES]);
+  const [name, extra] = flags.positional;
+  if (!name) throw new UsageError('which benchmark? (hakmem bench list shows them)');
+  if (extra) throw new UsageError(`unexpected argument '${extra}'`);
+  const ws = findBenchWorkspace(io.cwd);
+  if (ws.errors.length > 0) {
+    for (const e of ws.errors) io.err(`${ws.configPath ?? '.hakmem.json'}: ${e.key ? `${e.key}: ` : ''}${e.message}\n`);
+    return 2;
+  }
+  const benchmark = ws.benchmarks.find((b) => b.name === name);
+  if (!benchmark) throw new UsageError(`unknown benchmark '${name}' (known: ${ws.benchmarks.map((b) => b.name).join(', ')})`);
+  const allocators = (last(flags, '--allocators') ?? 'hakmem,system').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of allocators) {
+    try {
+      resolveAllocator(a, ws.nativeDir, io.cwd);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const quick = flags.switches.has('--quick');
+  const matrix: Record<string, string[]> = {};
+  for (const [k, v] of keyValues(flags, '--matrix')) matrix[k] = v.split(',');
+  const threshold = (percent(flags, '--threshold') ?? DEFAULT_NOISE_THRESHOLD * 100) / 100;
+  const gate = percent(flags, '--fail-on-regression');
+  const json = flags.switches.has('--json');
+
+  let result: SuiteResult;
+  try {
+    result = await runSuite({
+      benchmark,
+      allocators,
+      runs: integer(flags, '--runs', 10, 1, 1000),
+      warmup: integer(flags, '--warmup', 1, 0, 100),
+      timeoutMs: integer(flags, '--timeout', quick ? 30 : 120, 1, 86_400) * 1000,
+      env: Object.fromEntries(keyValues(flags, '--env')),
+      envMatrix: matrix,
+      quick,
+      build: !flags.switches.has('--no-build'),
+      nativeDir: ws.nativeDir,
+      root: ws.root,
+      appendHistory: !flags.switches.has('--no-history'),
+      noiseThreshold: threshold,
+      signal: io.signal,
+      // Progress goes to stderr so --json output stays clean.
+      onProgress: (message, fraction) => io.err(`[${String(Math.round(fraction * 100)).padStart(3)}%] ${message}\n`),
+    });
+  } catch (e) {
+    if (e instanceof CancelledError) {
+      io.err('hakmem bench: cancelled; nothing was recorded\n');
+      return 130;
+    }
+    throw e;
+  }
+  const failed = regressions(result.comparisons, gate);
+  if (json) jsonOut(io, { version: 1, ...result, regressions: failed });
+  else {
+    io.out(suiteText(result));
+    if (result.historyPath) io.out(`recorded in ${result.historyPath}\n`);
+    for (const c of failed) io.out(`regression beyond ${gate}%: ${c.candidate.label}\n`);
+  }
+  return result.ok && failed.length === 0 ? 0 : 1;
+}
+
+/** Records from a `bench run --json` output, one record, an array of records, or a history JSONL file. */
+export function readRecordsFile(path: string): BenchRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const history = parseHistory(text);
+    if (history.records.length === 0) throw new UsageError(`${path} is neither JSON nor a history file with records`);
+    // The latest record of each series.
+    const latest = new Map<string, BenchRecord>();
+    for (const r of history.records) latest.set(`${r.benchmark}\u0000${seriesLabel(r)}`, r);
+    return [...latest.values()];
+  }
+  const candidates: unknown[] = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && value !== null && Array.isArray((value as { records?: unknown }).records)
+      ? (value as { records: unknown[] }).records
+      : [value];
+  const records = candidates.filter(isBenchRecord);
+  if (records.length === 0) throw new UsageError(`${path} holds no benchmark records (expected the output of hakmem bench run --json)`);
+  return records;
+}
+
+async function compare(args: readonly string[], io: CliIO): Promise<number> {
+  const flags = parseFlags(args, ['--threshold', '--fail-on-regression', '--json']);
+  if (flags.positional.length !== 2) throw new UsageError('compare needs two files: the baseline and the candidate');
+  const [a, b] = flags.positional.map((p) => readRecordsFile(resolve(io.cwd, p))) as [BenchRecord[], BenchRecord[]];
+  const threshold = (percent(flags, '--threshold') ?? DEFAULT_NOISE_THRESHOLD * 100) / 100;
+  const gate = percent(flags, '--fail-on-regression');
+  const key = (r: BenchRecord): string => `${r.benchmark}\u0000${seriesLabel(r)}`;
+  const baseline = new Map(a.map((r) => [key(r), r]));
+  let pairs: [BenchRecord, BenchRecord][] = b.filter((r) => baseline.has(key(r))).map((r) => [baseline.get(key(r))!, r]);
+  // One record on each side: compare them whatever their labels (e.g. hakmem vs a library path).
+  if (pairs.length === 0 && a.length === 1 && b.length === 1) pairs = [[a[0]!, b[0]!]];
+  if (pairs.length === 0) {
+    throw new UsageError(`no series in common (baseline: ${[...baseline.keys()].map((k) => k.replace('\u0000', ' ')).join(', ')})`);
+  }
+  const comparisons = pairs.map(([x, y]) => ({ benchmark: y.benchmark, ...compareRecords(x, y, threshold, 'suite') }));
+  const failed = regressions(comparisons, gate);
+  if (flags.switches.has('--json')) jsonOut(io, { version: 1, comparisons, regressions: failed });
+  else {
+    for (const c of comparisons) io.out(`${c.benchmark}: ${comparisonsText([c]).split('\n').slice(1).join('\n').trim()}\n`);
+    for (const c of failed) io.out(`regression beyond ${gate}%: ${c.benchmark} ${c.candidate.label}\n`);
+  }
+  return failed.length > 0 ? 1 : 0;
+}
+
+export const command: CliCommand = {
+  name: 'bench',
+  usage: USAGE,
+  summary: SUMMARY,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    switch (sub) {
+      case 'list':
+        return list(rest, io);
+      case 'run':
+        return run(rest, io);
+      case 'compare':
+        return compare(rest, io);
+      default:
+        throw new UsageError(sub ? `unknown sub-command '${sub}' (list, run, compare)` : 'list, run or compare?');
+    }
+  },
+};
