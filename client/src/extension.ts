@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { Notifications } from '../../server/src/protocol';
+import { BenchmarkLenses } from './benchLenses';
+import { Benchmarks } from './benchmarks';
 import { createLanguageClient, serverSettings } from './languageClient';
 import { HakmemStatusBar } from './statusBar';
-import { requireTrust } from './trust';
 
 let client: LanguageClient | undefined;
 
@@ -14,17 +16,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new HakmemStatusBar();
   context.subscriptions.push(status);
 
-  client = createLanguageClient(context, output);
+  const languageClient = createLanguageClient(context, output);
+  client = languageClient;
+  const benchmarks = new Benchmarks(context, languageClient, status, output);
+  const lenses = new BenchmarkLenses(benchmarks);
+  const refresh = (): void => {
+    benchmarks.refresh();
+    lenses.refresh();
+  };
   context.subscriptions.push(
+    benchmarks,
+    vscode.window.registerTreeDataProvider('hakmem.benchmarks', benchmarks),
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file', language: 'c' }, { scheme: 'file', language: 'makefile' }, { scheme: 'file', pattern: '**/Makefile' }], lenses),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('hakmem') && client) {
-        void client.sendNotification('workspace/didChangeConfiguration', { settings: { hakmem: serverSettings() } });
+      if (e.affectsConfiguration('hakmem')) {
+        void languageClient.sendNotification('workspace/didChangeConfiguration', { settings: { hakmem: serverSettings() } });
       }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void languageClient.sendNotification(Notifications.trustChanged, { trusted: true });
+    }),
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.uri.fsPath.endsWith('.hakmem.json')) refresh();
     }),
     vscode.commands.registerCommand('hakmem.showOutput', () => output.show()),
     vscode.commands.registerCommand('hakmem.restartServer', async () => {
       output.info('restarting the language server');
-      await client?.restart();
+      await languageClient.restart();
+      refresh();
     }),
     vscode.commands.registerCommand('hakmem.selectBuild', async () => {
       const pick = await vscode.window.showQuickPick(
@@ -36,20 +55,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       );
       if (pick) await vscode.workspace.getConfiguration('hakmem').update('build', pick.label, vscode.ConfigurationTarget.Workspace);
     }),
-    vscode.commands.registerCommand('hakmem.runBenchmark', () => {
-      if (!requireTrust('Running a benchmark')) return;
-      void vscode.window.showInformationMessage('HAKMEM: benchmarks are not available in this build.');
-    }),
-    vscode.commands.registerCommand('hakmem.compareAllocators', () => {
-      if (!requireTrust('Comparing allocators')) return;
-      void vscode.window.showInformationMessage('HAKMEM: benchmarks are not available in this build.');
-    }),
-    vscode.commands.registerCommand('hakmem.profileBenchmark', () => {
-      if (!requireTrust('Profiling a benchmark')) return;
-      void vscode.window.showInformationMessage('HAKMEM: profiling is not available in this build.');
-    }),
+    vscode.commands.registerCommand('hakmem.runBenchmark', (arg?: string) => benchmarks.run(arg)),
+    vscode.commands.registerCommand('hakmem.compareAllocators', (arg?: string) => benchmarks.compare(arg)),
+    vscode.commands.registerCommand('hakmem.abKnobs', (arg?: string) => benchmarks.abKnobs(arg)),
+    vscode.commands.registerCommand('hakmem.profileBenchmark', (arg?: string) => benchmarks.profile(arg)),
+    vscode.commands.registerCommand('hakmem.openProfile', () => benchmarks.openProfileFile()),
+    vscode.commands.registerCommand('hakmem.showFlamegraph', (name?: string) => benchmarks.flame.reveal(name)),
+    vscode.commands.registerCommand('hakmem.refreshBenchmarks', refresh),
   );
-  await client.start();
+  await languageClient.start();
   output.info('language server started');
 }
 

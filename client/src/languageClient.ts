@@ -25,7 +25,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.c,*.h,*.inc,.hakmem.json}'),
     },
-    initializationOptions: { settings: serverSettings() },
+    initializationOptions: { settings: serverSettings(), trusted: vscode.workspace.isTrusted },
     outputChannel: output,
     traceOutputChannel: output,
     diagnosticCollectionName: 'hakmem',

@@ -12,7 +12,13 @@ function contains(span: Span, line: number, character: number): boolean {
 }
 
 /** Explains whether the function under the cursor (its definition or a call to it) is hot, and why. */
-export function hoverAt(ws: Workspace, path: string, line: number, character: number): Hover | null {
+export function hoverAt(
+  ws: Workspace,
+  path: string,
+  line: number,
+  character: number,
+  measured: ReadonlyMap<string, { selfPct: number; totalPct: number }> = new Map(),
+): Hover | null {
   const facts = ws.facts(path);
   if (!facts) return null;
   let name: string | undefined;
@@ -47,5 +53,7 @@ export function hoverAt(ws: Workspace, path: string, line: number, character: nu
   } else {
     text = `**${name}** is not reachable from an allocator entry point`;
   }
+  const share = measured.get(name);
+  if (share) text += `\n\nLatest profile: ${share.selfPct.toFixed(1)}% self, ${share.totalPct.toFixed(1)}% total`;
   return { contents: { kind: MarkupKind.Markdown, value: text }, range: rangeOf(span) };
 }

@@ -18,7 +18,10 @@ import { loadC, type CLanguage } from '../parse/treeSitter';
 import { codeActionsFor } from './codeActions';
 import { DIAGNOSTIC_SOURCE, findingToDiagnostic, inactiveDiagnostics, uriOf } from './diagnostics';
 import { OpenDocument } from './documents';
+import { EngineRequests, MEASURED_HOT_SELF_PCT } from './engines';
 import { hoverAt } from './hover';
+import { profileLenses } from './profileLenses';
+import { Notifications } from '../protocol';
 import type { Parser } from 'web-tree-sitter';
 
 /** Settings the client sends (hakmem.* in VS Code). */
@@ -50,6 +53,10 @@ export class HakmemServer {
   private indexAbort: AbortController | undefined;
   private configTimer: NodeJS.Timeout | undefined;
   private hotSignature = '';
+  private trusted = true;
+  /** Latest profile: name → self % / total %, for CodeLens, hover and the measured-hot roots. */
+  private measured = new Map<string, { selfPct: number; totalPct: number }>();
+  private engines: EngineRequests | undefined;
   /** Resolves when the first index is complete (tests and requests wait on it). */
   ready: Promise<void> = Promise.resolve();
 
@@ -76,9 +83,25 @@ export class HakmemServer {
     c.onHover(({ textDocument, position }) => {
       const ws = this.workspace;
       if (!ws) return null;
-      return hoverAt(ws, pathOf(textDocument.uri), position.line, position.character);
+      return hoverAt(ws, pathOf(textDocument.uri), position.line, position.character, this.measured);
     });
+    c.onCodeLens(({ textDocument }) => {
+      const ws = this.workspace;
+      if (!ws || this.measured.size === 0) return [];
+      return profileLenses(ws, pathOf(textDocument.uri), this.measured);
+    });
+    c.onNotification(Notifications.trustChanged, (p: { trusted: boolean }) => {
+      this.trusted = p.trusted;
+    });
+    this.engines = new EngineRequests(c, {
+      root: () => this.root,
+      workspace: () => this.workspace,
+      trusted: () => this.trusted,
+      measuredHotChanged: (all) => this.setMeasured(all),
+    });
+    this.engines.register();
     c.onShutdown(() => {
+      this.engines?.dispose();
       this.indexAbort?.abort();
       for (const doc of this.docs.values()) doc.close();
     });
@@ -88,13 +111,15 @@ export class HakmemServer {
   private initialize(params: InitializeParams): InitializeResult {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (folder) this.root = pathOf(folder);
-    const init = params.initializationOptions as { settings?: Partial<ServerSettings> } | undefined;
+    const init = params.initializationOptions as { settings?: Partial<ServerSettings>; trusted?: boolean } | undefined;
     this.settings = { ...DEFAULT_SETTINGS, ...(init?.settings ?? {}) };
+    this.trusted = init?.trusted ?? true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'hakmem-language-server', version: '0.1.0' },
     };
@@ -138,6 +163,7 @@ export class HakmemServer {
       if (!doc.tree && C_FILE.test(doc.doc.uri)) doc.update([{ text: doc.text }], doc.doc.version, this.docParser);
     }
     const workspace = new Workspace(this.loaded.config, this.lang, this.settings.build);
+    workspace.setMeasuredHot(this.measuredHotRoots());
     for (const [uri, doc] of this.docs) if (C_FILE.test(uri)) workspace.setText(pathOf(uri), doc.text, doc.tree);
     const files = discoverSources(this.loaded.config);
     const progress = await this.connection.window.createWorkDoneProgress();
@@ -166,6 +192,20 @@ export class HakmemServer {
         (workspace.skipped.length ? `; skipped ${workspace.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : ''),
     );
     this.publishAll(true);
+  }
+
+  private measuredHotRoots(): Map<string, number> {
+    return new Map([...this.measured].filter(([, m]) => m.selfPct >= MEASURED_HOT_SELF_PCT).map(([name, m]) => [name, m.selfPct]));
+  }
+
+  /** A new profile: its hot functions join the hot path, and lenses show every function's share. */
+  private setMeasured(all: ReadonlyArray<{ name: string; selfPct: number; totalPct: number }>): void {
+    this.measured = new Map(all.map((h) => [h.name, { selfPct: h.selfPct, totalPct: h.totalPct }]));
+    const ws = this.workspace;
+    if (!ws) return;
+    ws.setMeasuredHot(this.measuredHotRoots());
+    this.publishAll(false);
+    void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   }
 
   private publishConfigProblems(): void {

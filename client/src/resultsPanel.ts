@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { resultsPageHtml } from '../../server/src/bench/page';
+import type { PageToHostMessage, ResultsMessage } from '../../server/src/bench/messages';
+import { createMediaPanel, makeNonce, mediaScriptUri } from './webviewHost';
+
+export interface ResultsPanelActions {
+  rerun(benchmark: string, allocators?: readonly string[]): void;
+  openSource(benchmark: string): void;
+  cancel(): void;
+}
+
+/** The benchmark results panel: bars with CI whiskers, the verdict, the trend over commits. */
+export class ResultsPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private latest: ResultsMessage | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly actions: ResultsPanelActions,
+  ) {}
+
+  show(results: ResultsMessage): void {
+    this.latest = results;
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      void this.panel.webview.postMessage(results);
+      return;
+    }
+    const panel = createMediaPanel(this.context, 'hakmem.results', `Benchmark: ${results.benchmark}`);
+    this.panel = panel;
+    panel.webview.html = resultsPageHtml({
+      nonce: makeNonce(),
+      cspSource: panel.webview.cspSource,
+      scriptUri: mediaScriptUri(this.context, panel, 'results.js'),
+      title: `HAKMEM benchmark results`,
+    });
+    panel.webview.onDidReceiveMessage((m: PageToHostMessage) => this.onMessage(m));
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+    });
+  }
+
+  private onMessage(message: PageToHostMessage): void {
+    switch (message.type) {
+      case 'ready':
+        if (this.latest && this.panel) void this.panel.webview.postMessage(this.latest);
+        break;
+      case 'rerun':
+        this.actions.rerun(message.benchmark, message.allocators);
+        break;
+      case 'openSource':
+        this.actions.openSource(message.benchmark);
+        break;
+      case 'cancel':
+        this.actions.cancel();
+        break;
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,203 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
+import type { Workspace } from '../analysis/workspace';
+import { ALLOCATOR_NAMES, resolveAllocator } from '../bench/allocators';
+import { formatChange } from '../bench/compare';
+import { readHistory } from '../bench/history';
+import { killAllGroups } from '../bench/process';
+import { CancelledError, runSuite } from '../bench/runner';
+import { resultsMessage } from '../bench/view';
+import { findBenchWorkspace, type BenchWorkspace } from '../bench/workspace';
+import { captureProfile, CaptureError, hotFunctions, importProfile, serialiseModel, type ProfileModel } from '../profile';
+import {
+  Requests,
+  type ListBenchmarksResult,
+  type LocateFunctionParams,
+  type LocateFunctionResult,
+  type ProfileBenchmarkParams,
+  type ProfileResult,
+  type RunBenchmarkParams,
+  type RunBenchmarkResult,
+} from '../protocol';
+import { uriOf } from './diagnostics';
+
+/** Functions at or above this self share of the latest profile join the hot path. */
+export const MEASURED_HOT_SELF_PCT = 1;
+
+/** LSP cancellation → AbortSignal, for engines that take one. */
+function abortSignalOf(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+export interface EngineHost {
+  readonly root: () => string;
+  readonly workspace: () => Workspace | undefined;
+  readonly trusted: () => boolean;
+  /** A new profile: every function's measured share (the host decides what joins the hot path). */
+  readonly measuredHotChanged: (all: ReadonlyArray<{ name: string; selfPct: number; totalPct: number }>) => void;
+}
+
+/** The benchmark and profiling engines behind custom requests, with work-done progress and cancellation. */
+export class EngineRequests {
+  constructor(
+    private readonly connection: Connection,
+    private readonly host: EngineHost,
+  ) {}
+
+  register(): void {
+    const c = this.connection;
+    c.onRequest(Requests.listBenchmarks, () => this.listBenchmarks());
+    c.onRequest(Requests.runBenchmark, (params: RunBenchmarkParams, token) => this.runBenchmark(params, token));
+    c.onRequest(Requests.profile, (params: ProfileBenchmarkParams, token) => this.profile(params, token));
+    c.onRequest(Requests.locateFunction, (params: LocateFunctionParams) => this.locateFunction(params));
+  }
+
+  dispose(): void {
+    killAllGroups();
+  }
+
+  private benchWorkspace(): BenchWorkspace {
+    return findBenchWorkspace(this.host.root());
+  }
+
+  private requireTrust(what: string): void {
+    if (!this.host.trusted()) throw new ResponseError(1, `${what} needs a trusted workspace: it builds and runs code from this folder.`);
+  }
+
+  private listBenchmarks(): ListBenchmarksResult {
+    const ws = this.benchWorkspace();
+    const envKnobs = new Set<string>();
+    const analysed = this.host.workspace();
+    for (const path of analysed?.paths() ?? []) for (const name of analysed?.facts(path)?.envNames ?? []) envKnobs.add(name);
+    return {
+      root: ws.root,
+      benchmarks: ws.benchmarks.map((b) => ({
+        name: b.name,
+        binary: b.binary,
+        args: b.args,
+        ...(b.source ? { source: b.source } : {}),
+        ...(b.preset ? { preset: b.preset } : {}),
+      })),
+      allocators: ALLOCATOR_NAMES.map((name) => {
+        const a = resolveAllocator(name, ws.nativeDir);
+        if (a.missing) return { name, available: false, hint: a.missing.debianPackage ? `apt-get install ${a.missing.debianPackage}` : `missing ${a.missing.library}` };
+        if (a.preload && !existsSync(a.preload)) return { name, available: false, hint: `make -C ${ws.nativeDir}` };
+        return { name, available: true };
+      }),
+      envKnobs: [...envKnobs].sort(),
+      configErrors: ws.errors.map((e) => (e.key ? `${e.key}: ${e.message}` : e.message)),
+    };
+  }
+
+  private async runBenchmark(params: RunBenchmarkParams, token: CancellationToken): Promise<RunBenchmarkResult> {
+    this.requireTrust('Running a benchmark');
+    const ws = this.benchWorkspace();
+    const spec = ws.benchmarks.find((b) => b.name === params.benchmark);
+    if (!spec) throw new ResponseError(2, `unknown benchmark '${params.benchmark}' (known: ${ws.benchmarks.map((b) => b.name).join(', ')})`);
+    const progress = await this.connection.window.createWorkDoneProgress();
+    progress.begin(`HAKMEM: ${spec.name}`, 0, 'building', true);
+    const signal = abortSignalOf(token);
+    progress.token.onCancellationRequested(() => killAllGroups());
+    try {
+      const result = await runSuite({
+        benchmark: spec,
+        allocators: params.allocators,
+        runs: params.runs,
+        warmup: params.warmup ?? 1,
+        timeoutMs: params.timeoutSeconds * 1000,
+        noiseThreshold: params.noiseThreshold / 100,
+        ...(params.env ? { env: params.env } : {}),
+        ...(params.matrix ? { envMatrix: params.matrix } : {}),
+        ...(params.quick ? { quick: true } : {}),
+        nativeDir: ws.nativeDir,
+        root: ws.root,
+        appendHistory: true,
+        signal,
+        onProgress: (message, fraction) => progress.report(Math.round(fraction * 100), message),
+      });
+      const first = result.comparisons[0];
+      const headline = result.error
+        ? `${spec.name}: ${result.error}`
+        : first
+          ? `${first.candidate.label} vs ${first.baseline.label}: ${first.verdict}${first.verdict === 'no significant change' ? '' : ` ${formatChange(first.ratio)}`}`
+          : `${spec.name}: ${result.records.length} series measured`;
+      return {
+        results: resultsMessage(result, readHistory(ws.root).records, spec.source !== undefined),
+        headline,
+        buildProblems: result.build?.diagnostics ?? [],
+        ...(result.error ? { error: result.error } : {}),
+      };
+    } catch (e) {
+      if (e instanceof CancelledError) throw new ResponseError(-32800, 'benchmark cancelled');
+      throw e;
+    } finally {
+      progress.done();
+    }
+  }
+
+  private async profile(params: ProfileBenchmarkParams, token: CancellationToken): Promise<ProfileResult> {
+    const signal = abortSignalOf(token);
+    let model: ProfileModel;
+    let files: string[];
+    let title: string;
+    if (params.inputPath) {
+      model = await importProfile(params.inputPath, { signal });
+      files = [params.inputPath];
+      title = params.inputPath;
+    } else {
+      this.requireTrust('Profiling a benchmark');
+      const ws = this.benchWorkspace();
+      const spec = ws.benchmarks.find((b) => b.name === params.benchmark);
+      if (!spec) throw new ResponseError(2, `unknown benchmark '${params.benchmark ?? ''}'`);
+      const allocator = resolveAllocator(params.allocator ?? 'hakmem-prof', ws.nativeDir, ws.root);
+      if (allocator.missing) throw new ResponseError(3, `${allocator.name} is not installed${allocator.missing.debianPackage ? `: apt-get install ${allocator.missing.debianPackage}` : ''}`);
+      if (allocator.preload && !existsSync(allocator.preload)) throw new ResponseError(3, `${allocator.preload} is not built: make -C ${ws.nativeDir}`);
+      if (!existsSync(spec.binary)) throw new ResponseError(3, `${spec.binary} is not built${spec.build ? `: ${spec.build} in ${spec.cwd}` : ''}`);
+      const progress = await this.connection.window.createWorkDoneProgress();
+      progress.begin(`HAKMEM: profiling ${spec.name}`, undefined, params.tool ?? 'perf', true);
+      progress.token.onCancellationRequested(() => killAllGroups());
+      try {
+        const outDir = join(ws.root, '.hakmem', 'profiles', `${spec.name}-${stamp()}`);
+        const captured = await captureProfile({
+          command: [spec.binary, ...(params.quick === false ? spec.args : spec.quickArgs)],
+          env: { ...process.env, ...spec.env, ...(allocator.preload ? { LD_PRELOAD: allocator.preload } : {}) },
+          cwd: spec.cwd,
+          tool: params.tool ?? 'perf',
+          outDir,
+          signal,
+          onProgress: (m) => progress.report(m),
+        });
+        model = captured.model;
+        files = [captured.files.raw, captured.files.folded];
+        title = `${spec.name} under ${allocator.name} (${params.tool ?? 'perf'})`;
+      } catch (e) {
+        if (e instanceof CaptureError) throw new ResponseError(4, e.message);
+        throw e;
+      } finally {
+        progress.done();
+      }
+    }
+    const hot = hotFunctions(model);
+    this.host.measuredHotChanged(hot.map((h) => ({ name: h.name, selfPct: h.selfPct, totalPct: h.totalPct })));
+    return {
+      profile: serialiseModel(model),
+      title,
+      files,
+      hotFunctions: hot.slice(0, 200).map((h) => ({ name: h.name, selfPct: h.selfPct, totalPct: h.totalPct })),
+    };
+  }
+
+  private locateFunction(params: LocateFunctionParams): LocateFunctionResult {
+    const def = this.host.workspace()?.model().definitions.get(params.name)?.[0];
+    if (!def) return {};
+    return { uri: uriOf(def.path), line: def.fn.nameSpan.line, character: def.fn.nameSpan.column };
+  }
+}

@@ -1,0 +1,93 @@
+// Custom requests between the VS Code client (and any other LSP client) and the
+// language server's engines. Plain types only: shared by client/, server/ and tests.
+
+export interface BenchmarkInfo {
+  readonly name: string;
+  readonly binary: string;
+  readonly args: readonly string[];
+  readonly source?: string;
+  readonly preset?: string;
+}
+
+export interface AllocatorInfo {
+  readonly name: string;
+  readonly available: boolean;
+  /** Debian package or build step that provides a missing allocator. */
+  readonly hint?: string;
+}
+
+export interface ListBenchmarksResult {
+  readonly root: string;
+  readonly benchmarks: readonly BenchmarkInfo[];
+  readonly allocators: readonly AllocatorInfo[];
+  /** HAKMEM_* (and other) names read with getenv anywhere in the workspace: A/B knobs. */
+  readonly envKnobs: readonly string[];
+  readonly configErrors: readonly string[];
+}
+
+export interface RunBenchmarkParams {
+  readonly benchmark: string;
+  readonly allocators: readonly string[];
+  readonly runs: number;
+  readonly warmup?: number;
+  readonly timeoutSeconds: number;
+  /** Percent. */
+  readonly noiseThreshold: number;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly matrix?: Readonly<Record<string, readonly string[]>>;
+  readonly quick?: boolean;
+  readonly workDoneToken?: string | number;
+}
+
+/** A compiler message from the benchmark's build (absolute file, 1-based line and column). */
+export type { BuildDiagnostic as BuildProblem } from './bench/diagnostics';
+import type { BuildDiagnostic } from './bench/diagnostics';
+
+export interface RunBenchmarkResult {
+  /** The message the results page renders (server/src/bench/messages.d.ts ResultsMessage). */
+  readonly results: unknown;
+  /** One line for the status bar: "hakmem vs system: faster 1.42× (p=0.0002)". */
+  readonly headline: string;
+  readonly buildProblems: readonly BuildDiagnostic[];
+  readonly error?: string;
+}
+
+export interface ProfileBenchmarkParams {
+  readonly benchmark?: string;
+  /** Or an existing perf script / folded / callgrind.out / speedscope file. */
+  readonly inputPath?: string;
+  readonly allocator?: string;
+  readonly tool?: 'perf' | 'callgrind';
+  readonly quick?: boolean;
+  readonly workDoneToken?: string | number;
+}
+
+export interface ProfileResult {
+  /** server/src/profile SerialisedProfile, ready for the flamegraph page. */
+  readonly profile: unknown;
+  readonly title: string;
+  readonly files: readonly string[];
+  readonly hotFunctions: ReadonlyArray<{ name: string; selfPct: number; totalPct: number }>;
+}
+
+export interface LocateFunctionParams {
+  readonly name: string;
+}
+
+export interface LocateFunctionResult {
+  readonly uri?: string;
+  readonly line?: number;
+  readonly character?: number;
+}
+
+export const Requests = {
+  listBenchmarks: 'hakmem/listBenchmarks',
+  runBenchmark: 'hakmem/runBenchmark',
+  profile: 'hakmem/profile',
+  locateFunction: 'hakmem/locateFunction',
+} as const;
+
+export const Notifications = {
+  /** Client → server: workspace trust granted (runs become allowed). */
+  trustChanged: 'hakmem/trustChanged',
+} as const;
