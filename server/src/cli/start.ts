@@ -1,14 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { bundledNativeDir } from '../bench/workspace';
 import { command as lint } from './lint';
 import type { CliCommand, CliIO } from './types';
-
-/** The bundled allocator (native/ beside server/), found from this bundle or the tsc output. */
-export function bundledNativeDir(): string {
-  // server/dist/cli.js and out/server/src/cli/start.js both sit under the repository root.
-  const candidates = [join(__dirname, '..', '..', 'native'), join(__dirname, '..', '..', '..', '..', 'native')];
-  return candidates.find((c) => existsSync(join(c, 'Makefile'))) ?? candidates[0]!;
-}
 
 function heading(io: CliIO, text: string): void {
   io.out(`\n== ${text} ==\n`);

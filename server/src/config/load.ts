@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/hakmem.schema.json';
 import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
@@ -19,7 +19,12 @@ export interface LoadedConfig {
   readonly problems: readonly ConfigProblem[];
 }
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+let compiled: ValidateFunction | undefined;
+/** Compiled on first use; a broken schema is a problem to report, never a crash at start. */
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return compiled;
+}
 
 function keyOf(error: ErrorObject): string[] {
   const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -73,6 +78,15 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
   }
   const problems: ConfigProblem[] = [];
   const dropped = new Set<string>();
+  let validate: ValidateFunction;
+  try {
+    validate = validator();
+  } catch (e) {
+    return {
+      config: configFromRaw(root, raw as Record<string, unknown>),
+      problems: [{ message: `the ${CONFIG_FILE_NAME} schema could not be compiled (${(e as Error).message}); settings were not validated`, key: '', offset: 0, length: 1 }],
+    };
+  }
   if (!validate(raw)) {
     const seen = new Set<string>();
     for (const error of validate.errors ?? []) {
