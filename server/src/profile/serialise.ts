@@ -1,0 +1,74 @@
+import { sumTotals, type ProfileModel } from './model';
+import type { SerialisedProfile } from './wire';
+
+/** Fields per function in SerialisedProfile.funcs. */
+export const FUNC_FIELDS = 5;
+
+/** The model as plain arrays of numbers plus a string table, for postMessage and pages. */
+export function serialiseModel(model: ProfileModel, title?: string): SerialisedProfile {
+  const n = model.funcName.length;
+  const funcs = new Array<number>(n * FUNC_FIELDS);
+  for (let f = 0; f < n; f++) {
+    funcs[f * FUNC_FIELDS] = model.funcName[f]!;
+    funcs[f * FUNC_FIELDS + 1] = model.funcModule[f]!;
+    funcs[f * FUNC_FIELDS + 2] = model.funcFile[f]!;
+    funcs[f * FUNC_FIELDS + 3] = model.funcLine[f]!;
+    funcs[f * FUNC_FIELDS + 4] = model.funcKind[f]!;
+  }
+  const out: SerialisedProfile = {
+    version: 1,
+    unit: model.unit,
+    strings: [...model.strings],
+    funcs,
+    parent: Array.from(model.nodeParent),
+    func: Array.from(model.nodeFunc),
+    self: Array.from(model.nodeSelf),
+    ...(title !== undefined ? { title } : {}),
+    ...(model.baselineSelf ? { baselineSelf: Array.from(model.baselineSelf) } : {}),
+  };
+  return out;
+}
+
+/** Rebuilds a model from serialiseModel's output, checking its shape (it may come from a file or a page). */
+export function deserialiseModel(data: unknown): ProfileModel {
+  const d = data as Partial<SerialisedProfile> | null;
+  if (!d || d.version !== 1 || !Array.isArray(d.strings) || !Array.isArray(d.funcs) || !Array.isArray(d.parent)) {
+    throw new Error('not a serialised profile (version 1)');
+  }
+  const nodes = d.parent.length;
+  if (!Array.isArray(d.func) || !Array.isArray(d.self) || d.func.length !== nodes || d.self.length !== nodes || d.funcs.length % FUNC_FIELDS) {
+    throw new Error('serialised profile: array lengths disagree');
+  }
+  const n = d.funcs.length / FUNC_FIELDS;
+  const pick = (k: number): Int32Array => {
+    const a = new Int32Array(n);
+    for (let f = 0; f < n; f++) a[f] = d.funcs![f * FUNC_FIELDS + k]!;
+    return a;
+  };
+  const nodeParent = Int32Array.from(d.parent);
+  const nodeFunc = Int32Array.from(d.func);
+  for (let i = 1; i < nodes; i++) {
+    if (!(nodeParent[i]! >= 0 && nodeParent[i]! < i) || !(nodeFunc[i]! >= 0 && nodeFunc[i]! < n)) {
+      throw new Error(`serialised profile: node ${i} is malformed`);
+    }
+  }
+  const nodeSelf = Float64Array.from(d.self);
+  const model: ProfileModel = {
+    unit: typeof d.unit === 'string' ? d.unit : 'samples',
+    strings: d.strings.map(String),
+    funcName: pick(0),
+    funcModule: pick(1),
+    funcFile: pick(2),
+    funcLine: pick(3),
+    funcKind: Uint8Array.from(pick(4)),
+    nodeParent,
+    nodeFunc,
+    nodeSelf,
+    nodeTotal: sumTotals(nodeParent, nodeSelf),
+  };
+  if (Array.isArray(d.baselineSelf) && d.baselineSelf.length === nodes) {
+    const baselineSelf = Float64Array.from(d.baselineSelf);
+    return { ...model, baselineSelf, baselineTotal: sumTotals(nodeParent, baselineSelf) };
+  }
+  return model;
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { captureProfile, CaptureError } from '../../server/src/profile/capture';
+import { hotFunctions } from '../../server/src/profile/hotspots';
+import { importProfile } from '../../server/src/profile/import';
+import { findOnPath, perfEvent } from '../../server/src/profile/tools';
+import { fixturesDir } from '../util/paths';
+
+const tmp = mkdtempSync(join(tmpdir(), 'hakmem-capture-'));
+const binary = join(tmp, 'workload');
+
+/** perf can sample here: installed, and allowed by perf_event_paranoid (or root). */
+function perfUsable(): string | undefined {
+  const choice = perfEvent();
+  if ('problem' in choice) return choice.problem;
+  const probe = spawnSync('perf', ['record', '-e', choice.event, '-o', join(tmp, 'probe.data'), '--', 'true'], { encoding: 'utf8' });
+  return probe.status === 0 ? undefined : `perf record does not work here: ${probe.stderr.trim().split('\n').pop()}`;
+}
+
+describe('capturing profiles of a real program', () => {
+  before(() => {
+    execFileSync('gcc', [
+      '-std=c11', '-O1', '-g', '-fno-omit-frame-pointer', '-fno-inline', '-fno-optimize-sibling-calls',
+      join(fixturesDir, 'profile', 'workload.c'), '-o', binary,
+    ]);
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('records with perf (cpu-clock, call graphs) and finds the hot loop and its source', async (t) => {
+    const problem = perfUsable();
+    if (problem) return t.skip(`${problem} (Debian package linux-perf)`);
+    const outDir = join(tmp, 'perf');
+    const { model, files } = await captureProfile({ command: [binary, '5000'], tool: 'perf', outDir, signal: AbortSignal.timeout(60_000) });
+    // Of the workload's own functions, the inner loop has the most self time (page faults may
+    // put kernel frames above it, depending on the machine).
+    const own = new Set(['spin_inner', 'spin_outer', 'churn', 'map_pages', 'main']);
+    const hot = hotFunctions(model).filter((h) => own.has(h.name));
+    assert.equal(hot[0]!.name, 'spin_inner');
+    assert.match(hot[0]!.file ?? '', /workload\.c$/, 'addr2line placed the function');
+    assert.ok(hot.find((h) => h.name === 'main')!.totalPct > 80);
+    assert.match(readFileSync(files.folded, 'utf8'), /main;(spin_outer;)?spin_inner \d+\n/);
+    // The raw perf.data imports to the same totals.
+    const again = await importProfile(files.raw, { locateSources: false });
+    assert.equal(again.nodeTotal[0], model.nodeTotal[0]);
+  });
+
+  it('records with callgrind and attributes inclusive costs', async (t) => {
+    if (!findOnPath('valgrind')) return t.skip('valgrind is not installed (Debian package valgrind)');
+    const { model, files } = await captureProfile({ command: [binary, '40'], tool: 'callgrind', outDir: join(tmp, 'cg'), signal: AbortSignal.timeout(120_000) });
+    const summary = Number(/^summary: (\d+)/m.exec(readFileSync(files.raw, 'utf8'))![1]);
+    assert.ok(Math.abs(model.nodeTotal[0]! - summary) / summary < 0.001);
+    const hot = hotFunctions(model);
+    assert.equal(hot[0]!.name, 'spin_inner');
+    const outer = hot.find((h) => h.name === 'spin_outer')!;
+    assert.ok(outer.totalPct >= hot[0]!.selfPct - 0.5, 'spin_outer includes the inner loop');
+    assert.match(outer.file ?? '', /workload\.c$/);
+  });
+
+  it('stops the whole process group on abort', async (t) => {
+    if (!findOnPath('valgrind')) return t.skip('valgrind is not installed (Debian package valgrind)');
+    const marker = `hakmem-abort-${process.pid}`;
+    const controller = new AbortController();
+    // A shell that starts a child: both must be gone after the abort.
+    const run = captureProfile({
+      command: ['/bin/sh', '-c', `sleep 30 & exec ${binary} 100000000 ${marker}`],
+      tool: 'callgrind',
+      outDir: join(tmp, 'abort'),
+      signal: controller.signal,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    controller.abort();
+    await assert.rejects(run);
+    await new Promise((r) => setTimeout(r, 500));
+    const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
+    assert.ok(!ps.includes(marker), 'the profiled program was killed');
+  });
+
+  it('says clearly when the program does not exist', async () => {
+    await assert.rejects(
+      captureProfile({ command: [join(tmp, 'no-such-program')], tool: 'perf', outDir: join(tmp, 'none') }),
+      (e: Error) => e instanceof CaptureError && /no such program/.test(e.message),
+    );
+  });
+});
