@@ -145,6 +145,7 @@ export const command: CliCommand = {
     }
     const title = `${name}${allocatorName ? ` (${allocatorName})` : ''} — ${opts.tool}`;
     const page = resolve(io.cwd, opts.output ?? join(outDir, 'flame.html'));
+    await mkdir(dirname(page), { recursive: true });
     await writeFile(page, standalonePage(result.model, title));
     io.out(`profile: ${result.files.raw}\nfolded:  ${result.files.folded}\npage:    ${page}\n\n`);
     if (opts.top > 0) io.out(hotspotReport(result.model, opts.top));
