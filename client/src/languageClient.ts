@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 /** The hakmem.* settings the language server reads. */
-export function serverSettings(): { build: 'release' | 'debug'; dimInactiveCode: boolean } {
+export function serverSettings(): { build: 'release' | 'debug'; dimInactiveCode: boolean; pointerKindHints: boolean } {
   const config = vscode.workspace.getConfiguration('hakmem');
   return {
     build: config.get<'release' | 'debug'>('build', 'release'),
     dimInactiveCode: config.get<boolean>('dimInactiveCode', true),
+    pointerKindHints: config.get<boolean>('inlayHints.pointerKinds', true),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FileFacts, Span } from '../facts/types';
+import type { PointerModel } from '../pointers';
 import type { HakmemConfig } from '../config/config';
 import type { HotPathModel, ReachInfo } from '../hotpath/graph';
 import type { RuleCode, Severity } from '../rules/codes';
@@ -18,8 +19,10 @@ export interface Finding {
   readonly path: string;
   readonly span: Span;
   readonly message: string;
-  /** Why it is hot: the call chain from an entry point, one step per call site. */
+  /** Why it is hot (the call chain), or where each pointer kind came from. */
   readonly related: readonly RelatedLocation[];
+  /** A quick fix computed by the analysis (pointer conversions). */
+  readonly fix?: { readonly title: string; readonly edits: ReadonlyArray<{ readonly span: Span; readonly newText: string }> };
 }
 
 function rootText(info: ReachInfo): string {
@@ -42,7 +45,7 @@ export function chainLocations(info: ReachInfo, model: HotPathModel): RelatedLoc
   return out;
 }
 
-function ignored(facts: FileFacts, finding: RawFinding): boolean {
+function ignored(facts: FileFacts, finding: Pick<RawFinding, 'code' | 'span'>): boolean {
   for (let line = finding.span.line; line <= finding.span.endLine; line++) {
     const codes = facts.ignores.get(line);
     if (codes && (codes.size === 0 || codes.has(finding.code))) return true;
@@ -68,4 +71,15 @@ export function findingsForFile(facts: FileFacts, model: HotPathModel, config: H
     }
   }
   return findings.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
+}
+
+/** USER/BASE findings of one file, with configured severities and ignore comments applied. */
+export function pointerFindings(path: string, facts: FileFacts, model: PointerModel, config: HakmemConfig): Finding[] {
+  const out: Finding[] = [];
+  for (const f of model.findings(path)) {
+    const severity = config.severity[f.code];
+    if (severity === 'off' || ignored(facts, f)) continue;
+    out.push({ code: f.code, severity, path, span: f.span, message: f.message, related: f.related, ...(f.fix ? { fix: f.fix } : {}) });
+  }
+  return out;
 }

@@ -7,8 +7,9 @@ import { extractFacts, FACTS_QUERY } from '../facts/extract';
 import type { FileFacts } from '../facts/types';
 import { computeHotPath, type HotPathModel } from '../hotpath/graph';
 import type { CLanguage } from '../parse/treeSitter';
+import { analyzePointers, extractPointerFacts, parsePointerConfig, type PointerConfig, type PointerFileFacts, type PointerModel } from '../pointers';
 import { defaultPredefines, evaluatePreprocessor, MacroTable, type PreprocResult } from '../preproc';
-import { findingsForFile, type Finding } from './findings';
+import { findingsForFile, pointerFindings, type Finding } from './findings';
 
 /** Files larger than this are skipped (with a note) rather than parsed. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -22,6 +23,7 @@ export interface SkippedFile {
 interface Entry {
   text: string;
   facts: FileFacts;
+  pointerFacts: PointerFileFacts;
   preproc: PreprocResult;
   /** Headers this file's preprocessing read (an edit to one re-evaluates this file). */
   deps: Set<string>;
@@ -80,6 +82,8 @@ export class Workspace {
   private readonly query: Query;
   private readonly baseMacros: MacroTable;
   private cachedModel: HotPathModel | undefined;
+  private cachedPointers: PointerModel | undefined;
+  private readonly pointerConfig: PointerConfig;
   private measuredHot: ReadonlyMap<string, number> = new Map();
   readonly skipped: SkippedFile[] = [];
 
@@ -94,6 +98,8 @@ export class Workspace {
     const table = MacroTable.from({ ...defaultPredefines(), ...b.defines });
     for (const name of b.undefines) table.undef(name);
     this.baseMacros = table;
+    // Config problems in "pointers" were reported by the config loader; what parses is used.
+    this.pointerConfig = parsePointerConfig(config.pointers).config;
   }
 
   dispose(): void {
@@ -131,14 +137,25 @@ export class Workspace {
     return this.cachedModel;
   }
 
+  /** USER/BASE kinds over the whole workspace (a fixed point over function summaries). */
+  pointerModel(): PointerModel {
+    this.cachedPointers ??= analyzePointers(
+      [...this.entries.values()].map((e) => e.pointerFacts),
+      this.pointerConfig,
+    );
+    return this.cachedPointers;
+  }
+
   findings(path: string): Finding[] {
     const entry = this.entries.get(path);
-    return entry ? findingsForFile(entry.facts, this.model(), this.config) : [];
+    if (!entry) return [];
+    return [...findingsForFile(entry.facts, this.model(), this.config), ...pointerFindings(path, entry.facts, this.pointerModel(), this.config)].sort(
+      (a, b) => a.span.line - b.span.line || a.span.column - b.span.column,
+    );
   }
 
   allFindings(): Finding[] {
-    const model = this.model();
-    return [...this.entries.values()].flatMap((e) => findingsForFile(e.facts, model, this.config));
+    return this.paths().flatMap((path) => this.findings(path));
   }
 
   /** Reads and analyses files from disk, yielding to the event loop between files. */
@@ -178,10 +195,15 @@ export class Workspace {
     this.overlays.delete(path);
     this.diskCache.delete(path);
     if (!this.entries.delete(path)) return [];
-    this.cachedModel = undefined;
+    this.invalidate();
     const dependents = this.dependents(path);
     for (const dep of dependents) this.analyseOne(dep, this.entries.get(dep)!.text);
     return [path, ...dependents];
+  }
+
+  private invalidate(): void {
+    this.cachedModel = undefined;
+    this.cachedPointers = undefined;
   }
 
   private readDisk(path: string): string | null {
@@ -249,7 +271,7 @@ export class Workspace {
       this.analyseOne(dep, entry.text);
       changed.push(dep);
     }
-    this.cachedModel = undefined;
+    this.invalidate();
     return changed;
   }
 
@@ -260,7 +282,8 @@ export class Workspace {
     if (!ownTree) throw new Error(`could not parse ${path}`);
     try {
       const facts = extractFacts(path, text, ownTree, this.query, preproc, this.build);
-      this.entries.set(path, { text, facts, preproc, deps });
+      const pointerFacts = extractPointerFacts(path, text, ownTree, preproc, this.pointerConfig);
+      this.entries.set(path, { text, facts, pointerFacts, preproc, deps });
     } finally {
       if (!tree) ownTree.delete();
     }

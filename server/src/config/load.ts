@@ -1,6 +1,9 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/hakmem.schema.json';
+import { parseBenchmarksConfig } from '../bench/config';
+import { bundledNativeDir } from '../bench/workspace';
+import { parsePointerConfig } from '../pointers';
 import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
 
 export const CONFIG_FILE_NAME = '.hakmem.json';
@@ -108,5 +111,16 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
     }
   }
   const kept = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([k]) => !dropped.has(k)));
+  // Sections with rules beyond the schema check themselves; their problems are located the same way.
+  const semantic = [
+    ...(kept.pointers !== undefined ? parsePointerConfig(kept.pointers).errors : []),
+    ...(kept.benchmarks !== undefined ? parseBenchmarksConfig(kept.benchmarks, root, bundledNativeDir()).errors : []),
+  ];
+  for (const error of semantic) {
+    const path = error.key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    const node = error.key ? findNodeAtLocation(tree, path) : undefined;
+    const target = node?.parent?.type === 'property' ? node.parent : node;
+    problems.push({ message: `${error.key || CONFIG_FILE_NAME}: ${error.message}`, key: error.key, offset: target?.offset ?? tree.offset, length: target?.length ?? 1 });
+  }
   return { config: configFromRaw(root, kept), problems };
 }

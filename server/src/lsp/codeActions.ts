@@ -43,6 +43,10 @@ export function codeActionsFor(uri: string, text: string, tree: Tree | undefined
   for (const d of diagnostics) {
     if (d.source !== DIAGNOSTIC_SOURCE || typeof d.code !== 'string' || d.code === 'inactive' || d.code === 'config') continue;
     const code = d.code;
+    const fix = (d.data as { fix?: { title: string; edits: TextEdit[] } } | undefined)?.fix;
+    if (fix) {
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: fix.edits } } });
+    }
     if (WRAPPABLE.has(code) && tree) {
       const stmt = enclosingStatement(tree, text, d.range.start.line, d.range.start.character);
       if (stmt) {

@@ -30,6 +30,8 @@ export function findingToDiagnostic(finding: Finding): Diagnostic {
     code: finding.code,
     message: finding.message,
     relatedInformation: finding.related.map((r) => ({ location: { uri: uriOf(r.path), range: rangeOf(r.span) }, message: r.message })),
+    // The analysis computed the fix; the code action handler only has the diagnostic to go on.
+    ...(finding.fix ? { data: { fix: { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })) } } } : {}),
   };
 }
 

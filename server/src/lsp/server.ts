@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  InlayHintKind,
   FileChangeType,
   TextDocumentSyncKind,
   type Connection,
@@ -28,9 +29,10 @@ import type { Parser } from 'web-tree-sitter';
 export interface ServerSettings {
   build: BuildName;
   dimInactiveCode: boolean;
+  pointerKindHints: boolean;
 }
 
-const DEFAULT_SETTINGS: ServerSettings = { build: 'release', dimInactiveCode: true };
+const DEFAULT_SETTINGS: ServerSettings = { build: 'release', dimInactiveCode: true, pointerKindHints: true };
 const C_FILE = /\.(c|h|inc)$/;
 
 function pathOf(uri: string): string {
@@ -83,7 +85,19 @@ export class HakmemServer {
     c.onHover(({ textDocument, position }) => {
       const ws = this.workspace;
       if (!ws) return null;
-      return hoverAt(ws, pathOf(textDocument.uri), position.line, position.character, this.measured);
+      const path = pathOf(textDocument.uri);
+      const kind = ws.pointerModel().hover(path, position.line, position.character);
+      if (kind) return { contents: { kind: 'markdown', value: kind } };
+      return hoverAt(ws, path, position.line, position.character, this.measured);
+    });
+    c.languages.inlayHint.on(({ textDocument, range }) => {
+      const ws = this.workspace;
+      if (!ws || !this.settings.pointerKindHints) return [];
+      return ws
+        .pointerModel()
+        .hints(pathOf(textDocument.uri))
+        .filter((h) => h.line >= range.start.line && h.line <= range.end.line)
+        .map((h) => ({ position: { line: h.line, character: h.character }, label: h.kind, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `${h.name} is a ${h.kind} pointer` }));
     });
     c.onCodeLens(({ textDocument }) => {
       const ws = this.workspace;
@@ -120,6 +134,7 @@ export class HakmemServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
       },
       serverInfo: { name: 'hakmem-language-server', version: '0.1.0' },
     };
@@ -131,6 +146,7 @@ export class HakmemServer {
     this.settings = { ...this.settings, ...next };
     if (buildChanged) this.ready = this.rebuild();
     else this.publishAll(true);
+    void this.connection.sendRequest('workspace/inlayHint/refresh').catch(() => undefined);
   }
 
   private configPath(): string {
