@@ -77,3 +77,16 @@ describe('finding details', () => {
     assert.ok(result.findings.some((f) => f.message.includes('getenv("HAKMEM_TINY_DEBUG")')));
   });
 });
+
+describe('USER/BASE fixtures through the workspace (the path the editor and the CLI take)', () => {
+  const pointerDir = join(fixturesDir, 'pointers');
+  const POINTER_CODES = new Set(['user-base-mismatch', 'double-conversion', 'raw-next-access']);
+  for (const name of readdirSync(pointerDir).sort()) {
+    it(name, async () => {
+      const result = await lintPaths([join(pointerDir, name)], { cwd: pointerDir, build: 'release' });
+      const actual = result.findings.filter((f) => POINTER_CODES.has(f.code)).map((f) => `${basename(f.path)}:${f.span.line + 1}:${f.code}`).sort();
+      const expected = expectedFindings(join(pointerDir, name)).filter((e) => POINTER_CODES.has(e.split(':')[2]!));
+      assert.deepEqual(actual, expected);
+    });
+  }
+});

@@ -29,6 +29,12 @@ interface Entry {
   deps: Set<string>;
 }
 
+const POINTER_ANNOTATION = /hakmem:(base|user)\b/;
+
+function noPointerFacts(path: string): PointerFileFacts {
+  return { path, functions: [], prototypes: [], annotations: [], macros: {}, macroNames: [], constants: {} };
+}
+
 /** True when the buffer looks binary (a NUL byte in its first 8 KiB). */
 export function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 8192);
@@ -84,6 +90,11 @@ export class Workspace {
   private cachedModel: HotPathModel | undefined;
   private cachedPointers: PointerModel | undefined;
   private readonly pointerConfig: PointerConfig;
+  /**
+   * Without a "pointers" section or hakmem:base/user annotations no BASE kind can
+   * arise, so no USER/BASE finding is possible: the extraction is skipped.
+   */
+  private pointersEnabled: boolean;
   private measuredHot: ReadonlyMap<string, number> = new Map();
   readonly skipped: SkippedFile[] = [];
 
@@ -100,6 +111,7 @@ export class Workspace {
     this.baseMacros = table;
     // Config problems in "pointers" were reported by the config loader; what parses is used.
     this.pointerConfig = parsePointerConfig(config.pointers).config;
+    this.pointersEnabled = config.pointers !== undefined;
   }
 
   dispose(): void {
@@ -276,13 +288,18 @@ export class Workspace {
   }
 
   private analyseOne(path: string, text: string, tree?: Tree): void {
+    if (!this.pointersEnabled && POINTER_ANNOTATION.test(text)) {
+      // The first annotation turns the analysis on: files analysed before need their pointer facts.
+      this.pointersEnabled = true;
+      for (const [other, entry] of this.entries) if (other !== path) this.analyseOne(other, entry.text);
+    }
     const deps = new Set<string>();
     const preproc = this.evaluate(path, text, deps);
     const ownTree = tree ?? this.parser.parse(text);
     if (!ownTree) throw new Error(`could not parse ${path}`);
     try {
       const facts = extractFacts(path, text, ownTree, this.query, preproc, this.build);
-      const pointerFacts = extractPointerFacts(path, text, ownTree, preproc, this.pointerConfig);
+      const pointerFacts = this.pointersEnabled ? extractPointerFacts(path, text, ownTree, preproc, this.pointerConfig) : noPointerFacts(path);
       this.entries.set(path, { text, facts, pointerFacts, preproc, deps });
     } finally {
       if (!tree) ownTree.delete();

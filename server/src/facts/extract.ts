@@ -10,14 +10,13 @@ import type { CallFact, ColdReason, FileFacts, FunctionFact, IncrementFact, Incr
  */
 export const FACTS_QUERY = `
 (function_definition) @fn
-(call_expression function: (identifier) @callee arguments: (argument_list) @args) @call
+(call_expression function: (identifier) @callee) @call
 (expression_statement (identifier) @stmtident)
 (update_expression argument: (_) @inc) @incexpr
 (assignment_expression left: (_) @compound operator: ["+=" "-="]) @compexpr
 (assignment_expression left: (identifier) @assigned)
 (if_statement condition: (_) @ifcond consequence: (_) @ifbody)
 (declaration) @decl
-(parameter_declaration) @param
 (ERROR) @error
 `;
 
@@ -214,6 +213,17 @@ export function extractFacts(
       if (!nameNode || !body) continue;
       const startLine = node.startPosition.row;
       const prefix = text.slice(node.startIndex, nameNode.startIndex);
+      // Parameters from the declarator's text, `(size_t n, void **slot)` → n, slot: no node per parameter.
+      const paramText = text.slice(nameNode.endIndex, body.startIndex);
+      const open = paramText.indexOf('(');
+      const close = paramText.lastIndexOf(')');
+      const params = new Set<string>();
+      if (open >= 0 && close > open) {
+        for (const piece of splitTopLevel(paramText.slice(open + 1, close), ',')) {
+          const name = parameterName(piece);
+          if (name) params.add(name);
+        }
+      }
       const annotation = annotationAbove(lines, startLine);
       const attr = attributeReason(prefix, startLine, macroAt);
       const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
@@ -231,7 +241,7 @@ export function extractFacts(
           calls: [],
           increments: [],
         },
-        locals: new Set(),
+        locals: params,
         staticLocals: new Set(),
         ifs: [],
         assignments: [],
@@ -277,14 +287,14 @@ export function extractFacts(
       const first = caps[0]!.node;
       switch (match.patternIndex) {
         case 1: {
-          // (call_expression function: @callee arguments: @args) @call — captures in pattern order.
           const call = caps.find((c) => c.name === 'call')!.node;
           const callee = caps.find((c) => c.name === 'callee')!.node;
           const line = lines.lineOf(callee.startIndex);
           if (!isActive(line)) break;
           calleeStarts.add(callee.startIndex);
           const name = callee.text;
-          const args = ARGUMENT_READERS.test(name) ? caps.find((c) => c.name === 'args')?.node : undefined;
+          // Arguments cross the wasm boundary only for the few callees whose arguments matter.
+          const args = ARGUMENT_READERS.test(name) ? (call.childForFieldName('arguments') ?? undefined) : undefined;
           const fn = enclosing(call.startIndex);
           if (fn) pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, ...(args ? { args } : {}) });
           if (args) coldMarks.push(...coldTargetsOf(name, call));
@@ -343,13 +353,7 @@ export function extractFacts(
           }
           break;
         }
-        case 8: {
-          const fn = enclosing(first.startIndex);
-          const name = parameterName(first.text);
-          if (fn && name) fn.locals.add(name);
-          break;
-        }
-        case 9:
+        case 8:
           errors.push({ start: first.startIndex, end: first.endIndex });
           break;
       }
