@@ -4,6 +4,7 @@ import type { Parser, Query, Tree } from 'web-tree-sitter';
 import type { BuildName, HakmemConfig } from '../config/config';
 import { GlobSet } from '../config/glob';
 import { extractFacts, FACTS_QUERY } from '../facts/extract';
+import { updateFacts } from '../facts/incremental';
 import type { FileFacts } from '../facts/types';
 import { computeHotPath, type HotPathModel } from '../hotpath/graph';
 import type { CLanguage } from '../parse/treeSitter';
@@ -298,7 +299,11 @@ export class Workspace {
     const ownTree = tree ?? this.parser.parse(text);
     if (!ownTree) throw new Error(`could not parse ${path}`);
     try {
-      const facts = extractFacts(path, text, ownTree, this.query, preproc, this.build);
+      // An edit inside one function body (typing) re-extracts that function only.
+      const previous = tree ? this.entries.get(path) : undefined;
+      const facts =
+        (previous && updateFacts(previous.facts, previous.text, text, ownTree, this.query, preproc)) ||
+        extractFacts(path, text, ownTree, this.query, preproc, this.build);
       const pointerFacts = this.pointersEnabled ? extractPointerFacts(path, text, ownTree, preproc, this.pointerConfig) : noPointerFacts(path);
       this.entries.set(path, { text, facts, pointerFacts, preproc, deps });
     } finally {

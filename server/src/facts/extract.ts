@@ -1,7 +1,7 @@
 import type { Node as SyntaxNode, Query, QueryMatch, Tree } from 'web-tree-sitter';
 import { evaluateCondition, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
 import { annotationAbove, declaredNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
-import type { CallFact, ColdReason, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, Span } from './types';
+import type { CallFact, ColdMark, ColdReason, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, Span } from './types';
 
 /**
  * One query for everything the rules need, so a file is walked once inside the
@@ -50,6 +50,7 @@ const STAT_NAME = /stat|calls|hits|miss|total|counter|_cnt\b|^g_n_|count_(?:allo
 const ATOMIC_ARITH = /^(atomic_fetch_(add|sub|or|and|xor)(_explicit)?|__atomic_(fetch_add|fetch_sub|add_fetch|sub_fetch)|__sync_(fetch_and_add|fetch_and_sub|add_and_fetch|sub_and_fetch)|_InterlockedIncrement|InterlockedIncrement)$/;
 
 interface RawFunction {
+  readonly registers: ColdMark[];
   readonly start: number;
   readonly end: number;
   readonly bodyStart: number;
@@ -105,13 +106,14 @@ function chunkRanges(node: SyntaxNode, out: Array<[number, number]> = []): Array
  * Every match of the query, chunk by chunk. A match crossing a chunk boundary is
  * reported once. (Query ranges are in bytes of the UTF-16 text tree-sitter holds.)
  */
-function* chunkedMatches(query: Query, root: SyntaxNode): Generator<QueryMatch[]> {
+function* chunkedMatches(query: Query, root: SyntaxNode, only?: readonly [number, number]): Generator<QueryMatch[]> {
   const seen = new Set<string>();
-  const ranges = root.endIndex - root.startIndex > CHUNK_CHARS ? chunkRanges(root) : [[root.startIndex, root.endIndex] as [number, number]];
+  const ranges = only ? [only] : root.endIndex - root.startIndex > CHUNK_CHARS ? chunkRanges(root) : [[root.startIndex, root.endIndex] as [number, number]];
   for (const [start, end] of ranges) {
     const matches = query.matches(root, { startIndex: start * 2, endIndex: end * 2 });
     yield matches.filter((m) => {
       const first = m.captures[0]?.node;
+      if (only && first && (first.startIndex < start || first.endIndex > end)) return false;
       if (!first || (first.startIndex >= start && first.endIndex <= end)) return true;
       const key = `${m.patternIndex}:${first.startIndex}:${first.endIndex}`;
       if (seen.has(key)) return false;
@@ -184,6 +186,8 @@ export function extractFacts(
   query: Query,
   preproc: PreprocResult,
   build: 'release' | 'debug',
+  /** Extract only the functions inside this range, knowing the file's globals (incremental updates). */
+  only?: { readonly range: readonly [number, number]; readonly globals: ReadonlyMap<string, 'global' | 'thread-local'> },
 ): FileFacts {
   const lines = new LineIndex(text);
   const macroAt: MacroLookup = (name, line) => preproc.macroAt(name, line);
@@ -228,11 +232,14 @@ export function extractFacts(
       const attr = attributeReason(prefix, startLine, macroAt);
       const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
       added.push({
+        registers: [],
         start: node.startIndex,
         end: node.endIndex,
         bodyStart: body.startIndex,
         fact: {
           name: nameNode.text,
+          range: { start: node.startIndex, bodyStart: body.startIndex, end: node.endIndex },
+          registers: [],
           nameSpan: spanAt(nameNode.startIndex, nameNode.endIndex),
           span: spanAt(node.startIndex, node.endIndex),
           isStatic: /\bstatic\b/.test(prefix),
@@ -264,9 +271,9 @@ export function extractFacts(
     return undefined;
   };
 
-  const coldMarks: Array<{ name: string; reason: ColdReason }> = [];
+  const prototypeColdMarks: ColdMark[] = [];
   const envNames = new Set<string>();
-  const globals = new Map<string, 'global' | 'thread-local'>();
+  const globals = new Map<string, 'global' | 'thread-local'>(only?.globals ?? []);
   const calleeStarts = new Set<number>();
   interface PendingCall {
     fn: RawFunction;
@@ -280,7 +287,7 @@ export function extractFacts(
   const errors: Array<{ start: number; end: number }> = [];
 
   // Pass 1, chunk by chunk: functions, then every other match (calls and increments are classified after).
-  for (const matches of chunkedMatches(query, tree.rootNode)) {
+  for (const matches of chunkedMatches(query, tree.rootNode, only?.range)) {
     registerFunctions(matches);
     for (const match of matches) {
       const caps = match.captures;
@@ -297,7 +304,7 @@ export function extractFacts(
           const args = ARGUMENT_READERS.test(name) ? (call.childForFieldName('arguments') ?? undefined) : undefined;
           const fn = enclosing(call.startIndex);
           if (fn) pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, ...(args ? { args } : {}) });
-          if (args) coldMarks.push(...coldTargetsOf(name, call));
+          if (args && fn) fn.registers.push(...coldTargetsOf(name, call));
           break;
         }
         case 2: {
@@ -343,7 +350,7 @@ export function extractFacts(
             if (d.isFunction) {
               // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
               const reason = mayCarryAttribute(declText) ? attributeReason(declText, lines.lineOf(first.startIndex), macroAt) : undefined;
-              if (reason) coldMarks.push({ name: d.name, reason });
+              if (reason) prototypeColdMarks.push({ name: d.name, reason });
             } else if (inBody) {
               if (isStatic || isTls) fn.staticLocals.add(d.name);
               else fn.locals.add(d.name);
@@ -448,11 +455,14 @@ export function extractFacts(
     }
   }
 
+  const facts = functions.map((f): FunctionFact => ({ ...f.fact, registers: f.registers }));
   return {
     path,
     build,
-    functions: functions.map((f) => f.fact),
-    coldMarks,
+    functions: facts,
+    coldMarks: [...prototypeColdMarks, ...facts.flatMap((f) => f.registers)],
+    prototypeColdMarks,
+    globals,
     inactiveRanges: preproc.inactiveRanges,
     envNames: [...envNames].sort(),
     ignores: ignoreComments(text, lines),

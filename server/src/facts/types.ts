@@ -44,8 +44,17 @@ export type ColdReason =
   | 'pthread_once target'
   | 'pthread_atfork target';
 
+export interface ColdMark {
+  readonly name: string;
+  readonly reason: ColdReason;
+}
+
 export interface FunctionFact {
   readonly name: string;
+  /** Character offsets of the definition, its body's opening brace, and its end (for incremental updates). */
+  readonly range: { readonly start: number; readonly bodyStart: number; readonly end: number };
+  /** Callbacks this function registers with atexit/pthread_once/pthread_atfork (cold elsewhere). */
+  readonly registers: readonly ColdMark[];
   readonly nameSpan: Span;
   readonly span: Span;
   readonly isStatic: boolean;
@@ -64,7 +73,11 @@ export interface FileFacts {
   readonly build: 'release' | 'debug';
   readonly functions: readonly FunctionFact[];
   /** Functions made cold from elsewhere in this file: prototypes with attributes, atexit/pthread_once targets. */
-  readonly coldMarks: ReadonlyArray<{ readonly name: string; readonly reason: ColdReason }>;
+  readonly coldMarks: readonly ColdMark[];
+  /** Cold marks from file-level prototypes alone (the rest come from functions' `registers`). */
+  readonly prototypeColdMarks: readonly ColdMark[];
+  /** File-scope variables: what an increment of a non-local name updates. */
+  readonly globals: ReadonlyMap<string, 'global' | 'thread-local'>;
   /** Lines compiled out in this build (0-based inclusive runs), for dimming. */
   readonly inactiveRanges: ReadonlyArray<{ readonly startLine: number; readonly endLine: number }>;
   /** Names read with getenv anywhere in the file (benchmark environment knobs). */
