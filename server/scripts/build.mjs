@@ -14,6 +14,7 @@ const nodeEntries = [
   { in: 'client/src/extension.ts', out: 'client/dist/extension.js' },
   { in: 'server/src/lsp/main.ts', out: 'server/dist/server.js' },
   { in: 'server/src/cli/main.ts', out: 'server/dist/cli.js' },
+  { in: 'server/src/analysis/worker.ts', out: 'server/dist/worker.js' },
 ];
 const browserEntries = [
   { in: 'media/src/results/main.ts', out: 'media/dist/results.js' },

@@ -1,29 +1,19 @@
 // Precision and recall of the USER/BASE analysis over every fixture, and its cost:
 // `npx tsc -b && node out/test/bench/pointers.js [--no-timing]`.
 // A fixture line marked `// expect: <code>` must be flagged with that code; anything else flagged is a false positive.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadC, type CLanguage } from '../../server/src/parse/treeSitter';
 import { defaultPredefines, evaluatePreprocessor, MacroTable } from '../../server/src/preproc';
 import { analyzePointers, extractPointerFacts, parsePointerConfig } from '../../server/src/pointers';
 import { clearBodyCache } from '../../server/src/pointers/extract';
 import { analyzeFolder } from '../../server/src/pointers/standalone';
+import { expectedFindings } from '../util/markers';
 import { fixturesDir, repoRoot } from '../util/paths';
 
 const CODES = ['user-base-mismatch', 'double-conversion', 'raw-next-access'] as const;
-const MARKER = /expect:\s*((?:user-base-mismatch|double-conversion|raw-next-access)(?:[\s,]+(?:user-base-mismatch|double-conversion|raw-next-access))*)/;
-
 function expected(dir: string): Set<string> {
-  const out = new Set<string>();
-  for (const name of readdirSync(dir).filter((n) => /\.(c|h)$/.test(n))) {
-    readFileSync(join(dir, name), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        const m = MARKER.exec(line);
-        if (m) for (const code of m[1]!.split(/[\s,]+/).filter(Boolean)) out.add(`${name}:${i + 1}:${code}`);
-      });
-  }
-  return out;
+  return new Set(expectedFindings(dir, new Set(CODES)));
 }
 
 function pct(n: number, d: number): string {

@@ -6,24 +6,11 @@ import { before, describe, it } from 'node:test';
 import { loadC, type CLanguage } from '../../server/src/parse/treeSitter';
 import { parsePointerConfig } from '../../server/src/pointers';
 import { analyzeFolder, type FolderAnalysis } from '../../server/src/pointers/standalone';
+import { expectedFindings } from '../util/markers';
 import { fixturesDir, repoRoot } from '../util/paths';
 
 const pointersDir = join(fixturesDir, 'pointers');
-const CODES = /expect:\s*((?:user-base-mismatch|double-conversion|raw-next-access)(?:[\s,]+(?:user-base-mismatch|double-conversion|raw-next-access))*)/;
-
-/** `// expect: code[, code]` markers: the findings each fixture line must produce (and no others). */
-function expectedFindings(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).filter((n) => /\.(c|h)$/.test(n))) {
-    readFileSync(join(dir, name), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        const m = CODES.exec(line);
-        if (m) for (const code of m[1]!.split(/[\s,]+/).filter(Boolean)) out.push(`${name}:${i + 1}:${code}`);
-      });
-  }
-  return out.sort();
-}
+const POINTER_CODES: ReadonlySet<string> = new Set(['user-base-mismatch', 'double-conversion', 'raw-next-access']);
 
 function actualFindings(result: FolderAnalysis): string[] {
   return result.files.flatMap((f) => result.model.findings(f.path).map((x) => `${basename(f.path)}:${x.span.line + 1}:${x.code}`)).sort();
@@ -46,7 +33,7 @@ describe('pointer kinds on fixtures (every expect marker found, nothing else)', 
     it(name, () => {
       const result = analyse(name);
       assert.deepEqual(result.configErrors, []);
-      assert.deepEqual(actualFindings(result), expectedFindings(join(pointersDir, name)));
+      assert.deepEqual(actualFindings(result), expectedFindings(join(pointersDir, name), POINTER_CODES));
     });
   }
 });

@@ -3,23 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lintPaths, type LintResult } from '../../server/src/analysis/lint';
+import { expectedFindings } from '../util/markers';
 import { fixturesDir } from '../util/paths';
 
 const lintDir = join(fixturesDir, 'lint');
-
-/** `// expect: code[, code]` markers: the findings each fixture line must produce (and no others). */
-function expectedFindings(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).filter((n) => /\.(c|h)$/.test(n))) {
-    readFileSync(join(dir, name), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        const m = /expect:\s*([a-z\-, ]+)/.exec(line);
-        if (m) for (const code of m[1]!.split(/[\s,]+/).filter(Boolean)) out.push(`${name}:${i + 1}:${code}`);
-      });
-  }
-  return out.sort();
-}
 
 function actualFindings(result: LintResult): string[] {
   return result.findings.map((f) => `${basename(f.path)}:${f.span.line + 1}:${f.code}`).sort();
@@ -85,7 +72,7 @@ describe('USER/BASE fixtures through the workspace (the path the editor and the 
     it(name, async () => {
       const result = await lintPaths([join(pointerDir, name)], { cwd: pointerDir, build: 'release' });
       const actual = result.findings.filter((f) => POINTER_CODES.has(f.code)).map((f) => `${basename(f.path)}:${f.span.line + 1}:${f.code}`).sort();
-      const expected = expectedFindings(join(pointerDir, name)).filter((e) => POINTER_CODES.has(e.split(':')[2]!));
+      const expected = expectedFindings(join(pointerDir, name), POINTER_CODES);
       assert.deepEqual(actual, expected);
     });
   }

@@ -1,15 +1,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import type { Parser, Query, Tree } from 'web-tree-sitter';
 import type { BuildName, HakmemConfig } from '../config/config';
 import { GlobSet } from '../config/glob';
-import { extractFacts, FACTS_QUERY } from '../facts/extract';
-import { updateFacts } from '../facts/incremental';
+import { FACTS_QUERY } from '../facts/extract';
 import type { FileFacts } from '../facts/types';
 import { computeHotPath, type HotPathModel } from '../hotpath/graph';
 import type { CLanguage } from '../parse/treeSitter';
-import { analyzePointers, extractPointerFacts, parsePointerConfig, type PointerConfig, type PointerFileFacts, type PointerModel } from '../pointers';
-import { defaultPredefines, evaluatePreprocessor, MacroTable, type PreprocResult } from '../preproc';
+import { analyzePointers, type PointerConfig, type PointerFileFacts, type PointerModel } from '../pointers';
+import type { MacroTable } from '../preproc';
+import { analyseText, buildMacros, mergeSlices, pointerConfigOf, sliceBoundaries, type AnalysisContext, type FileAnalysis } from './fileAnalysis';
+import { IndexPool } from './pool';
 import { findingsForFile, pointerFindings, type Finding } from './findings';
 
 /** Files larger than this are skipped (with a note) rather than parsed. */
@@ -25,16 +27,16 @@ interface Entry {
   text: string;
   facts: FileFacts;
   pointerFacts: PointerFileFacts;
-  preproc: PreprocResult;
   /** Headers this file's preprocessing read (an edit to one re-evaluates this file). */
   deps: Set<string>;
 }
 
 const POINTER_ANNOTATION = /hakmem:(base|user)\b/;
-
-function noPointerFacts(path: string): PointerFileFacts {
-  return { path, functions: [], prototypes: [], annotations: [], macros: {}, macroNames: [], constants: {} };
-}
+/** Below this much source text, starting worker threads costs more than it saves. */
+const PARALLEL_INDEX_CHARS = 1_500_000;
+/** A file at least this large is cut into slices indexed in parallel. */
+const SLICE_CHARS = 1_000_000;
+const MAX_WORKERS = 2;
 
 /** True when the buffer looks binary (a NUL byte in its first 8 KiB). */
 export function looksBinary(bytes: Uint8Array): boolean {
@@ -106,12 +108,8 @@ export class Workspace {
   ) {
     this.parser = lang.newParser();
     this.query = lang.query(FACTS_QUERY);
-    const b = config.builds[build];
-    const table = MacroTable.from({ ...defaultPredefines(), ...b.defines });
-    for (const name of b.undefines) table.undef(name);
-    this.baseMacros = table;
-    // Config problems in "pointers" were reported by the config loader; what parses is used.
-    this.pointerConfig = parsePointerConfig(config.pointers).config;
+    this.baseMacros = buildMacros(config, build);
+    this.pointerConfig = pointerConfigOf(config);
     this.pointersEnabled = config.pointers !== undefined;
   }
 
@@ -126,10 +124,6 @@ export class Workspace {
 
   facts(path: string): FileFacts | undefined {
     return this.entries.get(path)?.facts;
-  }
-
-  preproc(path: string): PreprocResult | undefined {
-    return this.entries.get(path)?.preproc;
   }
 
   text(path: string): string | undefined {
@@ -171,16 +165,63 @@ export class Workspace {
     return this.paths().flatMap((path) => this.findings(path));
   }
 
-  /** Reads and analyses files from disk, yielding to the event loop between files. */
+  /**
+   * Reads and analyses files from disk. A large set goes to worker threads, a
+   * huge file in slices cut at top-level boundaries; a small one is done here,
+   * yielding to the event loop between files.
+   */
   async indexFiles(paths: readonly string[], onProgress?: (done: number, total: number, path: string) => void, signal?: AbortSignal): Promise<void> {
-    for (let i = 0; i < paths.length; i++) {
-      if (signal?.aborted) return;
-      const path = paths[i]!;
-      onProgress?.(i, paths.length, path);
-      if (!this.overlays.has(path)) this.loadFromDisk(path);
-      if (i % 4 === 3) await new Promise((r) => setImmediate(r));
+    const texts: Array<[string, string]> = [];
+    for (const path of paths) {
+      if (this.overlays.has(path)) continue;
+      this.diskCache.delete(path);
+      const text = this.readDisk(path);
+      if (text === null) this.remove(path);
+      else texts.push([path, text]);
     }
-    onProgress?.(paths.length, paths.length, '');
+    if (!this.pointersEnabled && texts.some(([, t]) => POINTER_ANNOTATION.test(t))) this.pointersEnabled = true;
+    const bytes = texts.reduce((n, [, t]) => n + t.length, 0);
+    const workers = Math.min(MAX_WORKERS, availableParallelism());
+    const pool =
+      bytes >= PARALLEL_INDEX_CHARS && workers > 1
+        ? await IndexPool.create(workers, { config: this.config, build: this.build, pointersEnabled: this.pointersEnabled, overlays: [...this.overlays] })
+        : undefined;
+    if (!pool) {
+      for (let i = 0; i < texts.length; i++) {
+        if (signal?.aborted) return;
+        const [path, text] = texts[i]!;
+        onProgress?.(i, texts.length, path);
+        this.analyseOne(path, text);
+        if (i % 4 === 3) await new Promise((r) => setImmediate(r));
+      }
+      onProgress?.(texts.length, texts.length, '');
+      this.invalidate();
+      return;
+    }
+    const stop = (): void => void pool.close();
+    signal?.addEventListener('abort', stop);
+    try {
+      let done = 0;
+      const results = await Promise.all(
+        texts.map(async ([path, text]) => {
+          const cuts = text.length >= SLICE_CHARS ? sliceBoundaries(text, workers) : [];
+          const bounds = [0, ...cuts, text.length];
+          const slices = await Promise.all(
+            bounds.slice(1).map((end, i) => pool.run({ path, text, ...(cuts.length > 0 ? { range: [bounds[i]!, end] as const } : {}) })),
+          );
+          onProgress?.(++done, texts.length, path);
+          return mergeSlices(slices);
+        }),
+      );
+      // Stored in the given order, so the call graph (and every chain) does not depend on which worker finished first.
+      texts.forEach(([path, text], i) => this.store(path, text, results[i]!));
+    } catch (e) {
+      if (!signal?.aborted) throw e;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      await pool.close();
+    }
+    this.invalidate();
   }
 
   /** (Re)reads one file from disk; removes it when it is gone or unreadable. Returns the paths whose analysis changed. */
@@ -253,27 +294,6 @@ export class Workspace {
     return [...this.entries].filter(([p, e]) => p !== path && e.deps.has(path)).map(([p]) => p);
   }
 
-  private resolveInclude(fromFile: string | undefined, name: string, system: boolean, deps: Set<string>): { path: string; text: string } | undefined {
-    const dirs = [...(system || !fromFile ? [] : [dirname(fromFile)]), ...this.config.includePaths];
-    for (const dir of dirs) {
-      const candidate = resolve(dir, name);
-      const text = this.sourceOf(candidate);
-      if (text !== null) {
-        deps.add(candidate);
-        return { path: candidate, text };
-      }
-    }
-    return undefined;
-  }
-
-  private evaluate(path: string, text: string, deps: Set<string>): PreprocResult {
-    return evaluatePreprocessor(text, {
-      fileName: path,
-      defines: this.baseMacros.clone(),
-      resolveInclude: (name, system, from) => this.resolveInclude(from ?? path, name, system, deps),
-    });
-  }
-
   /** Analyses one file, then every file that includes it. Returns the paths whose analysis changed. */
   private analyse(path: string, text: string, tree?: Tree): string[] {
     this.analyseOne(path, text, tree);
@@ -288,26 +308,32 @@ export class Workspace {
     return changed;
   }
 
+  private context(): AnalysisContext {
+    return {
+      parser: this.parser,
+      query: this.query,
+      build: this.build,
+      config: this.config,
+      pointerConfig: this.pointerConfig,
+      pointersEnabled: this.pointersEnabled,
+      baseMacros: this.baseMacros,
+      readSource: (p) => this.sourceOf(p),
+    };
+  }
+
   private analyseOne(path: string, text: string, tree?: Tree): void {
     if (!this.pointersEnabled && POINTER_ANNOTATION.test(text)) {
       // The first annotation turns the analysis on: files analysed before need their pointer facts.
       this.pointersEnabled = true;
       for (const [other, entry] of this.entries) if (other !== path) this.analyseOne(other, entry.text);
     }
-    const deps = new Set<string>();
-    const preproc = this.evaluate(path, text, deps);
-    const ownTree = tree ?? this.parser.parse(text);
-    if (!ownTree) throw new Error(`could not parse ${path}`);
-    try {
-      // An edit inside one function body (typing) re-extracts that function only.
-      const previous = tree ? this.entries.get(path) : undefined;
-      const facts =
-        (previous && updateFacts(previous.facts, previous.text, text, ownTree, this.query, preproc)) ||
-        extractFacts(path, text, ownTree, this.query, preproc, this.build);
-      const pointerFacts = this.pointersEnabled ? extractPointerFacts(path, text, ownTree, preproc, this.pointerConfig) : noPointerFacts(path);
-      this.entries.set(path, { text, facts, pointerFacts, preproc, deps });
-    } finally {
-      if (!tree) ownTree.delete();
-    }
+    const previous = tree ? this.entries.get(path) : undefined;
+    const result = analyseText(this.context(), path, text, { ...(tree ? { tree } : {}), ...(previous ? { previous } : {}) });
+    this.store(path, text, result);
   }
+
+  private store(path: string, text: string, result: FileAnalysis): void {
+    this.entries.set(path, { text, facts: result.facts, pointerFacts: result.pointerFacts, deps: new Set(result.deps) });
+  }
+
 }

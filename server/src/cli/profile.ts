@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { resolveAllocator } from '../bench/allocators';
+import { bundledNativeDir } from '../bench/workspace';
 import { nativePresets } from '../bench/presets';
 import { captureProfile, CaptureError, type ProfileTool } from '../profile/capture';
 import { hotspotReport, standalonePage } from '../profile/report';
@@ -52,18 +53,6 @@ function parseArgs(args: readonly string[]): ProfileArgs {
 }
 
 /** The bundled allocator's folder: native/ in or above the working directory, else beside the installed CLI. */
-function findNativeDir(cwd: string): string {
-  for (const start of [cwd, __dirname]) {
-    let dir = start;
-    for (;;) {
-      if (existsSync(join(dir, 'native', 'Makefile'))) return join(dir, 'native');
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return join(cwd, 'native');
-}
 
 function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
@@ -88,7 +77,7 @@ export const command: CliCommand = {
     const env: NodeJS.ProcessEnv = { ...process.env };
     const name = opts.benchmark ?? (opts.command[0]!.split('/').pop() || 'command');
     if (opts.benchmark) {
-      const nativeDir = findNativeDir(io.cwd);
+      const nativeDir = bundledNativeDir();
       const presets = nativePresets(nativeDir);
       const preset = presets.find((p) => p.name === opts.benchmark);
       if (!preset) throw new UsageError(`unknown benchmark '${opts.benchmark}' (expected one of ${presets.map((p) => p.name).join(', ')})`);
@@ -106,7 +95,7 @@ export const command: CliCommand = {
     if (allocatorName) {
       let allocator;
       try {
-        allocator = resolveAllocator(allocatorName, findNativeDir(io.cwd), io.cwd);
+        allocator = resolveAllocator(allocatorName, bundledNativeDir(), io.cwd);
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
@@ -117,7 +106,7 @@ export const command: CliCommand = {
       }
       if (allocator.preload) {
         if (!existsSync(allocator.preload)) {
-          io.err(`hakmem profile: ${allocator.preload} is missing: build it with \`make -C ${findNativeDir(io.cwd)}\`\n`);
+          io.err(`hakmem profile: ${allocator.preload} is missing: build it with \`make -C ${bundledNativeDir()}\`\n`);
           return 2;
         }
         env.LD_PRELOAD = allocator.preload;

@@ -46,6 +46,7 @@ function coldTargetsOf(callee: string, call: SyntaxNode): Array<{ name: string; 
   return marks;
 }
 
+const THREAD_LOCAL_DECLARATION = /^[ \t]*(?:static[ \t]+)?(?:_Thread_local|__thread|thread_local)\b[^;=(){}]*?([A-Za-z_]\w*)[ \t]*(?:\[[^\]]*\])?[ \t]*[=;]/gm;
 const STAT_NAME = /stat|calls|hits|miss|total|counter|_cnt\b|^g_n_|count_(?:alloc|free)/i;
 const ATOMIC_ARITH = /^(atomic_fetch_(add|sub|or|and|xor)(_explicit)?|__atomic_(fetch_add|fetch_sub|add_fetch|sub_fetch)|__sync_(fetch_and_add|fetch_and_sub|add_and_fetch|sub_and_fetch)|_InterlockedIncrement|InterlockedIncrement)$/;
 
@@ -274,6 +275,8 @@ export function extractFacts(
   const prototypeColdMarks: ColdMark[] = [];
   const envNames = new Set<string>();
   const globals = new Map<string, 'global' | 'thread-local'>(only?.globals ?? []);
+  // Thread-locals from the text, so a slice of the file classifies counters like the whole file does.
+  for (const m of text.matchAll(THREAD_LOCAL_DECLARATION)) globals.set(m[1]!, 'thread-local');
   const calleeStarts = new Set<number>();
   interface PendingCall {
     fn: RawFunction;

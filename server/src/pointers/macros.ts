@@ -1,3 +1,4 @@
+import { splitTopLevel } from '../facts/text';
 import { evaluateCondition, type MacroDef } from '../preproc';
 import type { MacroMeaning } from './types';
 
@@ -48,21 +49,9 @@ function stripCasts(text: string): string {
   return t;
 }
 
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let last = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      parts.push(text.slice(last, i));
-      last = i + 1;
-    }
-  }
-  parts.push(text.slice(last));
-  const trimmed = parts.map((p) => p.trim());
+/** Macro arguments: top-level commas, trimmed; none for an empty list. */
+function macroArguments(text: string): string[] {
+  const trimmed = splitTopLevel(text, ',').map((p) => p.trim());
   return trimmed.length === 1 && trimmed[0] === '' ? [] : trimmed;
 }
 
@@ -98,7 +87,7 @@ export function macroMeaning(def: MacroDef, headerSizes: readonly number[], look
   // [return] target(args…) with the macro's parameters passed through.
   const call = /^(return\s+)?([A-Za-z_]\w*)\s*\(([\s\S]*)\)$/.exec(stripParens(body));
   if (call && wraps(`(${call[3]!})`)) {
-    const args = splitTopLevel(call[3]!);
+    const args = macroArguments(call[3]!);
     const argMap = args.map(paramIndex);
     if (argMap.some((i) => i >= 0)) return { k: 'alias', target: call[2]!, argMap, returns: call[1] !== undefined };
   }

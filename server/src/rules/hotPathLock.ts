@@ -1,4 +1,4 @@
-import { buildPhrase, calledAs, callsTo, hotPhrase, type FunctionRule } from './rule';
+import { hotCallRule } from './callRule';
 
 const BLOCKING_LOCKS = new Set([
   'pthread_mutex_lock', 'pthread_mutex_timedlock', 'pthread_mutex_clocklock',
@@ -9,16 +9,4 @@ const BLOCKING_LOCKS = new Set([
 ]);
 
 /** A blocking lock serialises every thread through the fast path (the seeds' pool mutex). */
-export const hotPathLock: FunctionRule = {
-  code: 'hot-path-lock',
-  check(ctx) {
-    if (!ctx.hot) return [];
-    const hot = ctx.hot;
-    return [...callsTo(ctx.fn, BLOCKING_LOCKS)].map(({ call, target }) => ({
-      code: 'hot-path-lock',
-      span: call.span,
-      reach: hot,
-      message: `${calledAs(call, target)} blocks ${hotPhrase(hot)} of ${ctx.fn.name} (${buildPhrase(ctx)}); use per-thread caches or lock-free structures, or move the locked part to a cold slow path`,
-    }));
-  },
-};
+export const hotPathLock = hotCallRule('hot-path-lock', BLOCKING_LOCKS, 'blocks', 'use per-thread caches or lock-free structures, or move the locked part to a cold slow path');

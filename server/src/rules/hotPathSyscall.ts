@@ -1,4 +1,4 @@
-import { buildPhrase, calledAs, callsTo, hotPhrase, type FunctionRule } from './rule';
+import { hotCallRule } from './callRule';
 
 const SYSCALLS = new Set([
   'mincore', 'mmap', 'mmap64', 'munmap', 'mremap', 'madvise', 'posix_madvise', 'mprotect', 'getrlimit', 'setrlimit',
@@ -6,16 +6,4 @@ const SYSCALLS = new Set([
 ]);
 
 /** A kernel round trip per operation (the seeds' mincore on every free). */
-export const hotPathSyscall: FunctionRule = {
-  code: 'hot-path-syscall',
-  check(ctx) {
-    if (!ctx.hot) return [];
-    const hot = ctx.hot;
-    return [...callsTo(ctx.fn, SYSCALLS)].map(({ call, target }) => ({
-      code: 'hot-path-syscall',
-      span: call.span,
-      reach: hot,
-      message: `${calledAs(call, target)} enters the kernel ${hotPhrase(hot)} of ${ctx.fn.name} (${buildPhrase(ctx)}); batch it or move it to a function marked __attribute__((cold))`,
-    }));
-  },
-};
+export const hotPathSyscall = hotCallRule('hot-path-syscall', SYSCALLS, 'enters the kernel', 'batch it or move it to a function marked __attribute__((cold))');

@@ -1,0 +1,161 @@
+import { dirname, resolve } from 'node:path';
+import type { Parser, Query, Tree } from 'web-tree-sitter';
+import type { BuildName, HakmemConfig } from '../config/config';
+import { extractFacts } from '../facts/extract';
+import { updateFacts } from '../facts/incremental';
+import type { FileFacts } from '../facts/types';
+import { extractPointerFacts, parsePointerConfig, type PointerConfig, type PointerFileFacts } from '../pointers';
+import { defaultPredefines, evaluatePreprocessor, MacroTable, type PreprocResult } from '../preproc';
+
+/** What analysing one file needs, shared by the workspace and its indexing workers. */
+export interface AnalysisContext {
+  readonly parser: Parser;
+  readonly query: Query;
+  readonly build: BuildName;
+  readonly config: HakmemConfig;
+  readonly pointerConfig: PointerConfig;
+  readonly pointersEnabled: boolean;
+  readonly baseMacros: MacroTable;
+  /** The text of a file (an open editor's, else the disk's), or null. */
+  readSource(path: string): string | null;
+}
+
+export interface FileAnalysis {
+  readonly facts: FileFacts;
+  readonly pointerFacts: PointerFileFacts;
+  /** Headers the preprocessing read (an edit to one re-evaluates this file). */
+  readonly deps: readonly string[];
+}
+
+export function buildMacros(config: HakmemConfig, build: BuildName): MacroTable {
+  const b = config.builds[build];
+  const table = MacroTable.from({ ...defaultPredefines(), ...b.defines });
+  for (const name of b.undefines) table.undef(name);
+  return table;
+}
+
+export function pointerConfigOf(config: HakmemConfig): PointerConfig {
+  // Config problems in "pointers" were reported by the config loader; what parses is used.
+  return parsePointerConfig(config.pointers).config;
+}
+
+export function noPointerFacts(path: string): PointerFileFacts {
+  return { path, functions: [], prototypes: [], annotations: [], macros: {}, macroNames: [], constants: {} };
+}
+
+function preprocess(ctx: AnalysisContext, path: string, text: string, deps: Set<string>): PreprocResult {
+  return evaluatePreprocessor(text, {
+    fileName: path,
+    defines: ctx.baseMacros.clone(),
+    resolveInclude: (name, system, from) => {
+      const dirs = [...(system ? [] : [dirname(from ?? path)]), ...ctx.config.includePaths];
+      for (const dir of dirs) {
+        const candidate = resolve(dir, name);
+        const source = ctx.readSource(candidate);
+        if (source !== null) {
+          deps.add(candidate);
+          return { path: candidate, text: source };
+        }
+      }
+      return undefined;
+    },
+  });
+}
+
+/** Character offsets → the range tree-sitter wants (web-tree-sitter takes character units here). */
+function includedRange(text: string, start: number, end: number): { startIndex: number; endIndex: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number } } {
+  const point = (index: number): { row: number; column: number } => {
+    let row = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
+      row++;
+      lineStart = i + 1;
+    }
+    return { row, column: index - lineStart };
+  };
+  return { startIndex: start, endIndex: end, startPosition: point(start), endPosition: point(end) };
+}
+
+/**
+ * Analyses one file: preprocessor, parse (reusing `tree` when the editor has
+ * one), facts and pointer facts. With `range`, only that slice of the file is
+ * parsed and extracted (indexing a huge file in parallel slices).
+ */
+export function analyseText(
+  ctx: AnalysisContext,
+  path: string,
+  text: string,
+  options: { readonly tree?: Tree; readonly range?: readonly [number, number]; readonly previous?: { facts: FileFacts; text: string } } = {},
+): FileAnalysis {
+  const deps = new Set<string>();
+  const preproc = preprocess(ctx, path, text, deps);
+  const range = options.range;
+  const tree = options.tree ?? ctx.parser.parse(text, null, range ? { includedRanges: [includedRange(text, range[0], range[1])] } : undefined);
+  if (!tree) throw new Error(`could not parse ${path}`);
+  try {
+    // An edit inside one function body (typing) re-extracts that function only.
+    const facts =
+      (options.previous && options.tree && updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc)) ||
+      extractFacts(path, text, tree, ctx.query, preproc, ctx.build);
+    const pointerFacts = ctx.pointersEnabled ? extractPointerFacts(path, text, tree, preproc, ctx.pointerConfig) : noPointerFacts(path);
+    return { facts, pointerFacts, deps: [...deps] };
+  } finally {
+    if (!options.tree) tree.delete();
+  }
+}
+
+/**
+ * Offsets that cut a C file into `parts` slices at top-level boundaries: the
+ * start of a blank line that follows a `}` alone in column 0 (the end of a
+ * function). A cut may fall inside an #if group: the slices then hold an
+ * unterminated #if or a stray #endif, which the grammar recovers from without
+ * touching the functions, and which conditions are decided from the whole
+ * text anyway. Fewer cuts (or none) when the file has no such place.
+ */
+export function sliceBoundaries(text: string, parts: number): number[] {
+  if (parts < 2) return [];
+  const candidates: number[] = [];
+  for (let i = text.indexOf('\n}\n'); i >= 0; i = text.indexOf('\n}\n', i + 1)) {
+    const blank = i + 3;
+    const next = text.indexOf('\n', blank);
+    if (text.slice(blank, next < 0 ? text.length : next).trim() === '') candidates.push(blank);
+  }
+  const cuts: number[] = [];
+  for (let k = 1; k < parts; k++) {
+    const goal = (text.length * k) / parts;
+    let best = -1;
+    for (const c of candidates) if (best < 0 || Math.abs(c - goal) < Math.abs(best - goal)) best = c;
+    if (best > 0 && best < text.length && !cuts.includes(best)) cuts.push(best);
+  }
+  return cuts.sort((a, b) => a - b);
+}
+
+/** Joins the facts of a file's slices (in order) into the facts of the whole file. */
+export function mergeSlices(slices: readonly FileAnalysis[]): FileAnalysis {
+  const first = slices[0]!;
+  if (slices.length === 1) return first;
+  const facts = slices.map((s) => s.facts);
+  const globals = new Map(facts.flatMap((f) => [...f.globals]));
+  const prototypeColdMarks = facts.flatMap((f) => f.prototypeColdMarks);
+  const functions = facts.flatMap((f) => f.functions);
+  return {
+    facts: {
+      ...first.facts,
+      functions,
+      globals,
+      prototypeColdMarks,
+      coldMarks: [...prototypeColdMarks, ...functions.flatMap((f) => f.registers)],
+      envNames: [...new Set(facts.flatMap((f) => f.envNames))].sort(),
+    },
+    pointerFacts: {
+      ...first.pointerFacts,
+      functions: slices.flatMap((s) => s.pointerFacts.functions),
+      prototypes: slices.flatMap((s) => s.pointerFacts.prototypes),
+      annotations: slices.flatMap((s) => s.pointerFacts.annotations),
+      macros: Object.assign({}, ...slices.map((s) => s.pointerFacts.macros)) as PointerFileFacts['macros'],
+      macroNames: [...new Set(slices.flatMap((s) => s.pointerFacts.macroNames))],
+      constants: Object.assign({}, ...slices.map((s) => s.pointerFacts.constants)) as PointerFileFacts['constants'],
+    },
+    deps: [...new Set(slices.flatMap((s) => s.deps))],
+  };
+}
