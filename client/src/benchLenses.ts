@@ -48,7 +48,7 @@ export class BenchmarkLenses implements vscode.CodeLensProvider {
     for (const b of list.benchmarks) {
       if (b.source !== path) continue;
       const text = document.getText();
-      const main = /^\s*int\s+main\s*\(/m.exec(text);
+      const main = /^[ \t]*int[ \t]+main[ \t]*\(/m.exec(text);
       add(main ? document.positionAt(main.index).line : 0, b.name);
     }
     return lenses;

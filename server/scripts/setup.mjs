@@ -76,7 +76,8 @@ export function setup({ system = true } = {}) {
 
 /** The .vsix (vsce runs the vscode:prepublish production build; bundled, so no node_modules inside). */
 export function packageVsix() {
-  run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', 'hakmem-devtools.vsix']);
+  // README links stay relative: the package is installed from the file, not a marketplace that rewrites them.
+  run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', 'hakmem-devtools.vsix']);
 }
 
 const jobs = {

@@ -63,6 +63,23 @@ describe('perf script importer', () => {
     assert.deepEqual(foldedMap(await parse(61)), foldedMap(await parse(1 << 20)));
   });
 
+  it('folds runs of frames perf could not name into one', () => {
+    const p = new PerfScriptParser();
+    const sample = [
+      'larson 100 [001] 1.000: 1001001 cpu-clock:',
+      '\t    55d0a1 hak_alloc+0x10 (/x/libhakmem.so)',
+      '\t    7f0001 [unknown] ([unknown])',
+      '\t    7f0002 [unknown] ([unknown])',
+      '\t    7f0003 [unknown] ([unknown])',
+      '\t    55d0b2 worker+0x20 (/x/bench)',
+      '\t    7f0004 [unknown] ([unknown])',
+      '',
+    ];
+    for (const l of sample) p.line(l);
+    const folded = foldedText(p.finish().model).trim();
+    assert.equal(folded, '[unknown];worker;[unknown];hak_alloc 1');
+  });
+
   it('reads C++, Rust, unknown, inlined, kernel and hostile frames', async () => {
     const model = await importProfile(join(dir, 'edge-cases.perf-script'), { locateSources: false });
     assert.equal(model.nodeTotal[0], 3);

@@ -30,6 +30,20 @@ export function bundledNativeDir(start: string = __dirname): string {
   }
 }
 
+function isAllocatorFolder(dir: string): boolean {
+  return existsSync(join(dir, 'Makefile')) && existsSync(join(dir, 'bench', 'bench_larson.c'));
+}
+
+/**
+ * The allocator a folder's benchmarks run against: the folder itself when it is
+ * the bundled allocator (or a copy of it), its native/ child, else the one
+ * beside these tools (an installed extension has none: runs then say how to build it).
+ */
+export function nativeDirFor(folder: string): string {
+  for (const candidate of [folder, join(folder, 'native')]) if (isAllocatorFolder(candidate)) return resolve(candidate);
+  return bundledNativeDir();
+}
+
 function findConfig(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
@@ -62,8 +76,9 @@ export function loadBenchWorkspace(configPath: string, nativeDir: string = bundl
   return { root, configPath, benchmarks: parsed.benchmarks, errors: parsed.errors, nativeDir };
 }
 
-export function findBenchWorkspace(cwd: string, nativeDir: string = bundledNativeDir()): BenchWorkspace {
+export function findBenchWorkspace(cwd: string, nativeDir?: string): BenchWorkspace {
   const configPath = findConfig(cwd);
-  if (configPath) return loadBenchWorkspace(configPath, nativeDir);
-  return { root: dirname(nativeDir), benchmarks: nativePresets(nativeDir), errors: [], nativeDir };
+  if (configPath) return loadBenchWorkspace(configPath, nativeDir ?? nativeDirFor(dirname(configPath)));
+  const dir = nativeDir ?? nativeDirFor(cwd);
+  return { root: dirname(dir), benchmarks: nativePresets(dir), errors: [], nativeDir: dir };
 }

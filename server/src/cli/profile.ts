@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { resolveAllocator } from '../bench/allocators';
-import { bundledNativeDir } from '../bench/workspace';
-import { nativePresets } from '../bench/presets';
+import { findBenchWorkspace } from '../bench/workspace';
 import { captureProfile, CaptureError, type ProfileTool } from '../profile/capture';
 import { hotspotReport, standalonePage } from '../profile/report';
 import { UsageError, type CliCommand } from './types';
@@ -76,13 +75,15 @@ export const command: CliCommand = {
     let cwd = io.cwd;
     const env: NodeJS.ProcessEnv = { ...process.env };
     const name = opts.benchmark ?? (opts.command[0]!.split('/').pop() || 'command');
+    // The folder's own benchmarks (its .hakmem.json), or the bundled ones.
+    const ws = findBenchWorkspace(io.cwd);
+    const nativeDir = ws.nativeDir;
     if (opts.benchmark) {
-      const nativeDir = bundledNativeDir();
-      const presets = nativePresets(nativeDir);
+      const presets = ws.benchmarks;
       const preset = presets.find((p) => p.name === opts.benchmark);
       if (!preset) throw new UsageError(`unknown benchmark '${opts.benchmark}' (expected one of ${presets.map((p) => p.name).join(', ')})`);
       if (!existsSync(preset.binary)) {
-        io.err(`hakmem profile: ${preset.binary} is missing: build it with \`make -C ${nativeDir} bench\`\n`);
+        io.err(`hakmem profile: ${preset.binary} is missing: build it with \`${preset.build ?? 'make bench'}\` in ${preset.cwd}\n`);
         return 2;
       }
       cmd = [preset.binary, ...(opts.args ?? preset.quickArgs)];
@@ -95,7 +96,7 @@ export const command: CliCommand = {
     if (allocatorName) {
       let allocator;
       try {
-        allocator = resolveAllocator(allocatorName, bundledNativeDir(), io.cwd);
+        allocator = resolveAllocator(allocatorName, nativeDir, io.cwd);
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
@@ -106,7 +107,7 @@ export const command: CliCommand = {
       }
       if (allocator.preload) {
         if (!existsSync(allocator.preload)) {
-          io.err(`hakmem profile: ${allocator.preload} is missing: build it with \`make -C ${bundledNativeDir()}\`\n`);
+          io.err(`hakmem profile: ${allocator.preload} is missing: build it with \`make -C ${nativeDir}\`\n`);
           return 2;
         }
         env.LD_PRELOAD = allocator.preload;

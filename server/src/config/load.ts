@@ -2,7 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/hakmem.schema.json';
 import { parseBenchmarksConfig } from '../bench/config';
-import { bundledNativeDir } from '../bench/workspace';
+import { nativeDirFor } from '../bench/workspace';
 import { parsePointerConfig } from '../pointers';
 import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
 
@@ -114,7 +114,7 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
   // Sections with rules beyond the schema check themselves; their problems are located the same way.
   const semantic = [
     ...(kept.pointers !== undefined ? parsePointerConfig(kept.pointers).errors : []),
-    ...(kept.benchmarks !== undefined ? parseBenchmarksConfig(kept.benchmarks, root, bundledNativeDir()).errors : []),
+    ...(kept.benchmarks !== undefined ? parseBenchmarksConfig(kept.benchmarks, root, nativeDirFor(root)).errors : []),
   ];
   for (const error of semantic) {
     const path = error.key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));

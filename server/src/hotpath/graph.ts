@@ -122,11 +122,13 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
     .filter((n) => entries.matches(n))
     .sort((a, b) => entryRank(a) - entryRank(b) || a.localeCompare(b))
     .map((name) => ({ name, reason: 'entry point' }));
+  const internal = breadthFirst(entryRoots, definitions, () => false);
+  // A profile of a benchmark measures its harness too: only allocator functions join the hot path.
   const roots: Root[] = [
     ...entryRoots,
     ...[...annotated].sort().map((name): Root => ({ name, reason: 'hakmem:hot annotation' })),
     ...[...(options.measuredHot ?? new Map<string, number>())]
-      .filter(([name]) => definitions.has(name))
+      .filter(([name]) => internal.has(name))
       .sort((a, b) => b[1] - a[1])
       .map(([name, pct]): Root => ({ name, reason: 'measured', measuredSelfPct: pct })),
   ];
@@ -136,7 +138,6 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
     const info = hot.get(name);
     if (info && info.measuredSelfPct === undefined) hot.set(name, { ...info, measuredSelfPct: pct });
   }
-  const internal = breadthFirst(entryRoots, definitions, () => false);
   return { definitions, cold, hot, internal };
 }
 

@@ -124,10 +124,12 @@ export class EngineRequests {
         onProgress: (message, fraction) => progress.report(Math.round(fraction * 100), message),
       });
       const first = result.comparisons[0];
+      // Against history the baseline is the same allocator on another commit: name the commit.
+      const baseline = first && first.against !== 'suite' ? `${first.baseline.commit?.slice(0, 8) ?? 'the baseline'}` : first?.baseline.label;
       const headline = result.error
         ? `${spec.name}: ${result.error}`
         : first
-          ? `${first.candidate.label} vs ${first.baseline.label}: ${first.verdict}${first.verdict === 'no significant change' ? '' : ` ${formatChange(first.ratio)}`}`
+          ? `${first.candidate.label} vs ${baseline}: ${first.verdict}${first.verdict === 'no significant change' ? '' : ` ${formatChange(first.ratio)}`}`
           : `${spec.name}: ${result.records.length} series measured`;
       return {
         results: resultsMessage(result, readHistory(ws.root).records, spec.source !== undefined),
@@ -188,7 +190,7 @@ export class EngineRequests {
     const hot = hotFunctions(model);
     this.host.measuredHotChanged(hot.map((h) => ({ name: h.name, selfPct: h.selfPct, totalPct: h.totalPct })));
     return {
-      profile: serialiseModel(model),
+      profile: serialiseModel(model, title),
       title,
       files,
       hotFunctions: hot.slice(0, 200).map((h) => ({ name: h.name, selfPct: h.selfPct, totalPct: h.totalPct })),

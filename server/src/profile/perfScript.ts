@@ -38,6 +38,8 @@ export class PerfScriptParser {
   /** Frame text after the address -> function id, so each distinct frame is parsed once. */
   private readonly frameCache = new Map<string, number>();
   private readonly addresses = new Map<number, CodeAddress>();
+  /** Functions that stand for frames perf could not name. */
+  private readonly unknownFuncs = new Set<number>();
   private stack = new Int32Array(256);
   private depth = 0;
   private header: string | undefined;
@@ -128,7 +130,9 @@ export class PerfScriptParser {
       name = unknownModule ? '[unknown]' : `[${basename(module!)}]`;
       kind = FrameKind.unknown;
     }
-    return this.builder.func(name, kind, unknownModule ? undefined : module);
+    const func = this.builder.func(name, kind, unknownModule ? undefined : module);
+    if (kind === FrameKind.unknown) this.unknownFuncs.add(func);
+    return func;
   }
 
   /** A `file:line` line printed under a frame by `perf script -F +srcline`. */
@@ -146,7 +150,12 @@ export class PerfScriptParser {
       const comm = COMM.exec(this.header)?.[1] ?? this.header.split(' ')[0]!;
       node = b.child(node, b.func(utf8FromLatin1(comm.trim()) || '[unknown]', FrameKind.unknown));
     }
-    for (let i = this.depth - 1; i >= 0; i--) node = b.child(node, this.stack[i]!);
+    for (let i = this.depth - 1; i >= 0; i--) {
+      const func = this.stack[i]!;
+      // Frame-pointer walks through code built without them repeat [unknown] frames; one says as much.
+      if (i < this.depth - 1 && func === this.stack[i + 1] && this.unknownFuncs.has(func)) continue;
+      node = b.child(node, func);
+    }
     b.addSelf(node, 1);
     this.samples++;
     this.header = undefined;

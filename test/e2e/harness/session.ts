@@ -52,7 +52,10 @@ class Tail {
   }
 }
 
-export async function withVSCode(t: TestContext, options: SessionOptions, body: (s: Session) => Promise<void>): Promise<void> {
+/** What a session needs from its caller: a name for the artifacts and a place for notes (a node:test context fits). */
+export type SessionOwner = Pick<TestContext, 'name' | 'diagnostic'>;
+
+export async function withVSCode(t: SessionOwner, options: SessionOptions, body: (s: Session) => Promise<void>): Promise<void> {
   const { runtime, vsix } = await prepare();
   // Artifacts describe the latest run only.
   rmSync(artifactDir(t.name), { recursive: true, force: true });

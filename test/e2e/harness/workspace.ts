@@ -1,4 +1,4 @@
-// Test workspaces: a copy of the bundled allocator (without its build output)
+// Test workspaces: a copy of the bundled allocator (without its build output or run history)
 // plus seed files, in a temporary folder removed afterwards. The bundled
 // allocator lints clean, so the seeds are what the tests look for.
 import { cpSync, existsSync, readFileSync, realpathSync } from 'node:fs';
@@ -23,20 +23,28 @@ export function lineOf(file: string, needle: string): number {
   return index + 1;
 }
 
+/**
+ * Copies native/ into `dest`, leaving out the top-level entries in `skip`.
+ * Timestamps are kept, so make finds a copied build/ up to date.
+ */
+export function copyAllocator(dest: string, skip: readonly string[]): void {
+  cpSync(nativeDir, dest, {
+    recursive: true,
+    preserveTimestamps: true,
+    filter: (src) => {
+      const rel = relative(nativeDir, src);
+      return !skip.some((s) => rel === s || rel.startsWith(`${s}${sep}`));
+    },
+  });
+}
+
 /** A copy of native/ (build output left out) with the seed files added at its root. */
 export function seededAllocatorWorkspace(): Workspace {
   // realpath: the workbench shows resolved paths, and /tmp may be a symlink.
   const dir = makeTempDir('hakmem-e2e-ws-');
   const root = realpathSync(dir);
-  if (existsSync(nativeDir)) {
-    cpSync(nativeDir, root, {
-      recursive: true,
-      filter: (src) => {
-        const rel = relative(nativeDir, src);
-        return rel !== 'build' && !rel.startsWith(`build${sep}`);
-      },
-    });
-  }
+  // build/ is output; .hakmem/ is run history and captures made in the repository.
+  if (existsSync(nativeDir)) copyAllocator(root, ['build', '.hakmem']);
   cpSync(seedDir, root, { recursive: true });
   return {
     root,
