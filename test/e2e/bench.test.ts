@@ -73,7 +73,8 @@ test('Run from the CodeLens shows results; after a new commit Run again gives a 
     );
     // The verdict names the interval and the p-value it rests on.
     assert.match((await verdict.first().locator('.detail').textContent()) ?? '', /95% CI .* p = /);
-    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*· hakmem vs hakmem: ${word}`)).first().waitFor({ timeout: UI_TIMEOUT });
+    // The status bar names the baseline commit of a comparison against history.
+    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*· hakmem vs ${firstCommit.slice(0, 8)}: ${word}`)).first().waitFor({ timeout: UI_TIMEOUT });
     assert.equal(historyLines(), 2);
   });
 });

@@ -39,14 +39,14 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  async initialize(rootDir: string, settings: Record<string, unknown> = {}): Promise<void> {
+  async initialize(rootDir: string, settings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<void> {
     const rootUri = pathToFileURL(rootDir).href;
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'ws' }],
       capabilities: { window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
-      initializationOptions: { settings },
+      initializationOptions: { settings, ...extra },
     });
     await this.connection.sendNotification('initialized', {});
   }

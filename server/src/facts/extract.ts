@@ -1,6 +1,6 @@
 import type { Node as SyntaxNode, Query, QueryMatch, Tree } from 'web-tree-sitter';
 import { evaluateCondition, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
-import { annotationAbove, declaredNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
+import { annotationAbove, declaredNames, environmentNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
 import type { CallFact, ColdMark, ColdReason, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, Span } from './types';
 
 /**
@@ -273,7 +273,6 @@ export function extractFacts(
   };
 
   const prototypeColdMarks: ColdMark[] = [];
-  const envNames = new Set<string>();
   const globals = new Map<string, 'global' | 'thread-local'>(only?.globals ?? []);
   // Thread-locals from the text, so a slice of the file classifies counters like the whole file does.
   for (const m of text.matchAll(THREAD_LOCAL_DECLARATION)) globals.set(m[1]!, 'thread-local');
@@ -410,7 +409,6 @@ export function extractFacts(
     }
     const firstArg = args?.namedChildren[0] ?? undefined;
     const firstStringArg = stringLiteralValue(firstArg);
-    if (firstStringArg && /^(secure_)?getenv$/.test(callee)) envNames.add(firstStringArg);
     const isGetenv = targets.some((t) => t === 'getenv' || t === 'secure_getenv');
     fn.fact.calls.push({
       callee,
@@ -467,7 +465,7 @@ export function extractFacts(
     prototypeColdMarks,
     globals,
     inactiveRanges: preproc.inactiveRanges,
-    envNames: [...envNames].sort(),
+    envNames: environmentNames(text),
     ignores: ignoreComments(text, lines),
     preprocProblems: preproc.problems,
   };

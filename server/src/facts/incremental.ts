@@ -75,6 +75,5 @@ export function updateFacts(
     coldMarks: [...previous.prototypeColdMarks, ...functions.flatMap((f) => f.registers)],
     prototypeColdMarks: previous.prototypeColdMarks,
     globals: previous.globals,
-    envNames: [...new Set(functions.flatMap((f) => f.calls.filter((c) => /^(secure_)?getenv$/.test(c.callee) && c.firstStringArg).map((c) => c.firstStringArg!)))].sort(),
   };
 }

@@ -151,3 +151,14 @@ export function annotationAbove(lines: LineIndex, startLine: number): 'hot' | 'c
   }
   return undefined;
 }
+
+/**
+ * Environment variables the file reads: literal getenv/secure_getenv arguments,
+ * and HAKMEM_* string literals (settings are often read through a helper).
+ */
+export function environmentNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/\b(?:secure_)?getenv\s*\(\s*"([^"\\\n]+)"/g)) names.add(m[1]!);
+  for (const m of text.matchAll(/"(HAKMEM_[A-Z0-9_]+)"/g)) names.add(m[1]!);
+  return [...names].sort();
+}

@@ -80,7 +80,7 @@ export interface FileFacts {
   readonly globals: ReadonlyMap<string, 'global' | 'thread-local'>;
   /** Lines compiled out in this build (0-based inclusive runs), for dimming. */
   readonly inactiveRanges: ReadonlyArray<{ readonly startLine: number; readonly endLine: number }>;
-  /** Names read with getenv anywhere in the file (benchmark environment knobs). */
+  /** Environment variables the file reads: getenv literals and HAKMEM_* strings (benchmark A/B knobs). */
   readonly envNames: readonly string[];
   /** `// hakmem-lint: ignore <code…>` comments: line → codes (empty set = every code). */
   readonly ignores: ReadonlyMap<number, ReadonlySet<string>>;

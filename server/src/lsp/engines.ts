@@ -41,6 +41,8 @@ export interface EngineHost {
   readonly root: () => string;
   readonly workspace: () => Workspace | undefined;
   readonly trusted: () => boolean;
+  /** Settles when the current index is complete (answers that read the index wait for it). */
+  readonly ready: () => Promise<void>;
   /** A new profile: every function's measured share (the host decides what joins the hot path). */
   readonly measuredHotChanged: (all: ReadonlyArray<{ name: string; selfPct: number; totalPct: number }>) => void;
 }
@@ -72,7 +74,8 @@ export class EngineRequests {
     if (!this.host.trusted()) throw new ResponseError(1, `${what} needs a trusted workspace: it builds and runs code from this folder.`);
   }
 
-  private listBenchmarks(): ListBenchmarksResult {
+  private async listBenchmarks(): Promise<ListBenchmarksResult> {
+    await this.host.ready();
     const ws = this.benchWorkspace();
     const envKnobs = new Set<string>();
     const analysed = this.host.workspace();
@@ -197,7 +200,8 @@ export class EngineRequests {
     };
   }
 
-  private locateFunction(params: LocateFunctionParams): LocateFunctionResult {
+  private async locateFunction(params: LocateFunctionParams): Promise<LocateFunctionResult> {
+    await this.host.ready();
     const def = this.host.workspace()?.model().definitions.get(params.name)?.[0];
     if (!def) return {};
     return { uri: uriOf(def.path), line: def.fn.nameSpan.line, character: def.fn.nameSpan.column };

@@ -111,6 +111,7 @@ export class HakmemServer {
       root: () => this.root,
       workspace: () => this.workspace,
       trusted: () => this.trusted,
+      ready: () => this.ready,
       measuredHotChanged: (all) => this.setMeasured(all),
     });
     this.engines.register();

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { LspTestClient } from '../util/lspClient';
+import { fixturesDir, repoRoot } from '../util/paths';
+
+/** A copy of the bundled allocator with its build, so runs write their history there. */
+function allocatorCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hakmem-engines-'));
+  const history = join(repoRoot, 'native', '.hakmem');
+  cpSync(join(repoRoot, 'native'), dir, { recursive: true, filter: (src) => src !== history && !src.startsWith(history + '/') });
+  return dir;
+}
+
+describe('engine requests over the protocol', () => {
+  let dir: string;
+  let client: LspTestClient;
+
+  before(async () => {
+    dir = allocatorCopy();
+    client = new LspTestClient();
+    await client.initialize(dir, {}, { trusted: true });
+  });
+
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the bundled benchmarks and which allocators are installed', async () => {
+    const list = (await client.connection.sendRequest('hakmem/listBenchmarks')) as {
+      benchmarks: Array<{ name: string; binary: string }>;
+      allocators: Array<{ name: string; available: boolean }>;
+      envKnobs: string[];
+    };
+    assert.deepEqual(list.benchmarks.map((b) => b.name), ['larson', 'random_mixed', 'fixed_size', 'mid_large_mt']);
+    assert.ok(list.benchmarks.every((b) => b.binary.startsWith(dir)), 'the opened folder is the allocator benchmarked');
+    assert.equal(list.allocators.find((a) => a.name === 'hakmem')?.available, true);
+    assert.ok(list.envKnobs.some((k) => k.startsWith('HAKMEM_')), `knobs: ${list.envKnobs.join(', ')}`);
+  });
+
+  it('runs a benchmark: records, a comparison with its verdict, and history', async () => {
+    const result = (await client.connection.sendRequest('hakmem/runBenchmark', {
+      benchmark: 'fixed_size',
+      allocators: ['hakmem', 'system'],
+      runs: 3,
+      timeoutSeconds: 60,
+      noiseThreshold: 1,
+      quick: true,
+    })) as { results: { type: string; comparisons: Array<{ verdict: string; pValue: number }> }; headline: string };
+    assert.equal(result.results.type, 'results');
+    assert.equal(result.results.comparisons.length, 1);
+    assert.ok(['faster', 'slower', 'no significant change'].includes(result.results.comparisons[0]!.verdict));
+    assert.match(result.headline, /^system vs hakmem: /);
+    const history = readFileSync(join(dir, '.hakmem', 'history.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(history.length, 2);
+    for (const line of history) assert.equal((JSON.parse(line) as { benchmark: string }).benchmark, 'fixed_size');
+  });
+
+  it('opens a profile file, and locates a frame\'s function in the index', async () => {
+    const result = (await client.connection.sendRequest('hakmem/profile', { inputPath: join(fixturesDir, 'profile', 'workload.perf-script') })) as {
+      profile: { strings: string[] };
+      hotFunctions: Array<{ name: string; selfPct: number }>;
+    };
+    assert.ok(result.hotFunctions.length > 0 && result.hotFunctions[0]!.selfPct > 0);
+    const located = (await client.connection.sendRequest('hakmem/locateFunction', { name: 'hak_alloc' })) as { uri?: string; line?: number };
+    assert.match(located.uri ?? '', /hakmem_api\.c$/);
+    assert.equal(readFileSync(new URL(located.uri!), 'utf8').split('\n')[located.line!]!.includes('hak_alloc'), true);
+  });
+});
+
+describe('engine requests in an untrusted workspace', () => {
+  it('refuses to build or run code, and still answers analysis', async () => {
+    const dir = allocatorCopy();
+    const client = new LspTestClient();
+    try {
+      await client.initialize(dir, {}, { trusted: false });
+      await assert.rejects(
+        client.connection.sendRequest('hakmem/runBenchmark', { benchmark: 'fixed_size', allocators: ['hakmem'], runs: 3, timeoutSeconds: 10, noiseThreshold: 1 }),
+        /needs a trusted workspace/,
+      );
+      await assert.rejects(client.connection.sendRequest('hakmem/profile', { benchmark: 'fixed_size' }), /needs a trusted workspace/);
+      const list = (await client.connection.sendRequest('hakmem/listBenchmarks')) as { benchmarks: unknown[] };
+      assert.equal(list.benchmarks.length, 4);
+    } finally {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
