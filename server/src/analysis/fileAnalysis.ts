@@ -62,6 +62,7 @@ function preprocess(ctx: AnalysisContext, path: string, text: string, deps: Set<
   });
 }
 
+const PARSE_PIECE = 64 * 1024;
 /** Character offsets → the range tree-sitter wants (web-tree-sitter takes character units here). */
 function includedRange(text: string, start: number, end: number): { startIndex: number; endIndex: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number } } {
   const point = (index: number): { row: number; column: number } => {
@@ -90,7 +91,9 @@ export function analyseText(
   const deps = new Set<string>();
   const preproc = preprocess(ctx, path, text, deps);
   const range = options.range;
-  const tree = options.tree ?? ctx.parser.parse(text, null, range ? { includedRanges: [includedRange(text, range[0], range[1])] } : undefined);
+  // Text handed over in pieces: the parser never holds a second, UTF-16 copy of a huge file.
+  const input = (index: number): string => text.slice(index, index + PARSE_PIECE);
+  const tree = options.tree ?? ctx.parser.parse(input, null, range ? { includedRanges: [includedRange(text, range[0], range[1])] } : undefined);
   if (!tree) throw new Error(`could not parse ${path}`);
   try {
     // An edit inside one function body (typing) re-extracts that function only.

@@ -36,7 +36,8 @@ const POINTER_ANNOTATION = /hakmem:(base|user)\b/;
 const PARALLEL_INDEX_CHARS = 1_500_000;
 /** A file at least this large is cut into slices indexed in parallel. */
 const SLICE_CHARS = 1_000_000;
-const MAX_WORKERS = 2;
+/** Indexing threads; HAKMEM_INDEX_WORKERS=0 (or 1) keeps indexing on the calling thread. */
+const MAX_WORKERS = Math.max(0, Number(process.env.HAKMEM_INDEX_WORKERS ?? 2) || 0);
 
 /** True when the buffer looks binary (a NUL byte in its first 8 KiB). */
 export function looksBinary(bytes: Uint8Array): boolean {
@@ -105,6 +106,12 @@ export class Workspace {
     readonly config: HakmemConfig,
     lang: CLanguage,
     readonly build: BuildName = 'release',
+    /**
+     * Index huge files in parallel slices: faster, but every slice's tree is alive
+     * at once. The CLI wants the speed; the language server, which also keeps the
+     * trees of open files, keeps its memory down instead.
+     */
+    private readonly sliceHugeFiles = true,
   ) {
     this.parser = lang.newParser();
     this.query = lang.query(FACTS_QUERY);
@@ -182,8 +189,9 @@ export class Workspace {
     if (!this.pointersEnabled && texts.some(([, t]) => POINTER_ANNOTATION.test(t))) this.pointersEnabled = true;
     const bytes = texts.reduce((n, [, t]) => n + t.length, 0);
     const workers = Math.min(MAX_WORKERS, availableParallelism());
+    const parallel = this.sliceHugeFiles ? bytes >= PARALLEL_INDEX_CHARS : texts.length > 1 && bytes >= PARALLEL_INDEX_CHARS;
     const pool =
-      bytes >= PARALLEL_INDEX_CHARS && workers > 1
+      parallel && workers > 1
         ? await IndexPool.create(workers, { config: this.config, build: this.build, pointersEnabled: this.pointersEnabled, overlays: [...this.overlays] })
         : undefined;
     if (!pool) {
@@ -204,7 +212,7 @@ export class Workspace {
       let done = 0;
       const results = await Promise.all(
         texts.map(async ([path, text]) => {
-          const cuts = text.length >= SLICE_CHARS ? sliceBoundaries(text, workers) : [];
+          const cuts = this.sliceHugeFiles && text.length >= SLICE_CHARS ? sliceBoundaries(text, workers) : [];
           const bounds = [0, ...cuts, text.length];
           const slices = await Promise.all(
             bounds.slice(1).map((end, i) => pool.run({ path, text, ...(cuts.length > 0 ? { range: [bounds[i]!, end] as const } : {}) })),
@@ -236,6 +244,8 @@ export class Workspace {
   /** An open editor's text (and its incrementally parsed tree, which stays owned by the caller). */
   setText(path: string, text: string, tree?: Tree): string[] {
     this.overlays.set(path, text);
+    // Opening a file that was indexed from the same text changes nothing.
+    if (this.entries.get(path)?.text === text) return [];
     return this.analyse(path, text, tree);
   }
 

@@ -3,16 +3,23 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { Edit } from 'web-tree-sitter';
 
-/** An open C document with its syntax tree, kept current by incremental edits and reparses. */
+/**
+ * An open C document. Its syntax tree is made on the first edit (or when a
+ * quick fix needs it) and then kept current by incremental edits and reparses:
+ * a file that is only looked at never holds a tree.
+ */
 export class OpenDocument {
-  private constructor(
-    public doc: TextDocument,
-    public tree: Tree | undefined,
-  ) {}
+  public tree: Tree | undefined;
 
-  static open(uri: string, languageId: string, version: number, text: string, parser: Parser | undefined): OpenDocument {
-    const doc = TextDocument.create(uri, languageId, version, text);
-    return new OpenDocument(doc, parser ? (parser.parse(text) ?? undefined) : undefined);
+  private constructor(public doc: TextDocument) {}
+
+  static open(uri: string, languageId: string, version: number, text: string): OpenDocument {
+    return new OpenDocument(TextDocument.create(uri, languageId, version, text));
+  }
+
+  ensureTree(parser: Parser): Tree | undefined {
+    this.tree ??= parser.parse(this.doc.getText()) ?? undefined;
+    return this.tree;
   }
 
   get text(): string {
@@ -48,6 +55,7 @@ export class OpenDocument {
       this.doc = TextDocument.update(this.doc, [change], version);
     }
     if (!parser) return;
+    // Without a tree yet this is the first edit: a full parse, incremental from then on.
     const old = fullReplace ? undefined : this.tree;
     const next = parser.parse(this.doc.getText(), old ?? null) ?? undefined;
     this.tree?.delete();

@@ -80,7 +80,8 @@ export class HakmemServer {
     c.onCodeAction(({ textDocument, context }) => {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return [];
-      return codeActionsFor(textDocument.uri, doc.text, doc.tree, context.diagnostics, this.loaded.config.guardMacro);
+      const tree = this.docParser && C_FILE.test(textDocument.uri) ? doc.ensureTree(this.docParser) : undefined;
+      return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, this.loaded.config.guardMacro);
     });
     c.onHover(({ textDocument, position }) => {
       const ws = this.workspace;
@@ -175,11 +176,7 @@ export class HakmemServer {
     const text = this.readConfigText();
     this.loaded = text === undefined ? { config: defaultConfig(this.root), problems: [] } : loadConfigText(this.root, text);
     this.publishConfigProblems();
-    for (const doc of this.docs.values()) {
-      // Trees of open documents were made before the language was ready.
-      if (!doc.tree && C_FILE.test(doc.doc.uri)) doc.update([{ text: doc.text }], doc.doc.version, this.docParser);
-    }
-    const workspace = new Workspace(this.loaded.config, this.lang, this.settings.build);
+    const workspace = new Workspace(this.loaded.config, this.lang, this.settings.build, false);
     workspace.setMeasuredHot(this.measuredHotRoots());
     for (const [uri, doc] of this.docs) if (C_FILE.test(uri)) workspace.setText(pathOf(uri), doc.text, doc.tree);
     const files = discoverSources(this.loaded.config);
@@ -246,10 +243,10 @@ export class HakmemServer {
 
   private open(uri: string, languageId: string, version: number, text: string): void {
     if (basename(pathOf(uri)) === CONFIG_FILE_NAME) {
-      this.docs.set(uri, OpenDocument.open(uri, languageId, version, text, undefined));
+      this.docs.set(uri, OpenDocument.open(uri, languageId, version, text));
       return;
     }
-    const doc = OpenDocument.open(uri, languageId, version, text, this.docParser);
+    const doc = OpenDocument.open(uri, languageId, version, text);
     this.docs.set(uri, doc);
     this.markDirty(uri);
   }
@@ -311,7 +308,6 @@ export class HakmemServer {
       for (const uri of this.dirty) {
         const doc = this.docs.get(uri);
         if (!doc) continue;
-        if (!doc.tree) doc.update([{ text: doc.text }], doc.doc.version, this.docParser);
         try {
           changed.push(...ws.setText(pathOf(uri), doc.text, doc.tree));
         } catch (e) {
