@@ -33,11 +33,15 @@ const COMM = /^(.*?)\s+\d+(?:\/\d+)?\s/;
  * line. Lines are latin1-decoded (see lines.ts); names are converted to UTF-8
  * once, when first interned.
  */
+const LINE_CACHE_LIMIT = 200_000;
+
 export class PerfScriptParser {
   private readonly builder = new ProfileBuilder('samples');
   /** Frame text after the address -> function id, so each distinct frame is parsed once. */
   private readonly frameCache = new Map<string, number>();
   private readonly addresses = new Map<number, CodeAddress>();
+  /** Whole frame line -> function id (bounded: JIT code can print endless distinct addresses). */
+  private readonly lineCache = new Map<string, number>();
   /** Functions that stand for frames perf could not name. */
   private readonly unknownFuncs = new Set<number>();
   private stack = new Int32Array(256);
@@ -70,6 +74,12 @@ export class PerfScriptParser {
   }
 
   private frame(line: string): void {
+    // perf prints the same frame line (address, symbol, offset, module) again and again: look the whole line up first.
+    const seen = this.lineCache.get(line);
+    if (seen !== undefined) {
+      this.push(seen);
+      return;
+    }
     let i = 0;
     while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
     const space = line.indexOf(' ', i);
@@ -93,6 +103,12 @@ export class PerfScriptParser {
         this.addresses.set(func, { module, address: parseInt(line.slice(i, space), 16) - parseInt(offset[1]!, 16) });
       }
     }
+    if (this.lineCache.size >= LINE_CACHE_LIMIT) this.lineCache.clear();
+    this.lineCache.set(line, func);
+    this.push(func);
+  }
+
+  private push(func: number): void {
     if (this.depth === this.stack.length) {
       const grown = new Int32Array(this.stack.length * 2);
       grown.set(this.stack);
