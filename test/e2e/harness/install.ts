@@ -36,6 +36,15 @@ function markerMatches(dir: string, wanted: string): boolean {
   return existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted;
 }
 
+/**
+ * The environment without what an enclosing `npm test` set (npm_node_execpath,
+ * npm_config_*, NODE …): the inner npm would otherwise run install scripts with
+ * the enclosing Node, and code-server's postinstall refuses anything but Node 24.
+ */
+function withoutNpmContext(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
+}
+
 /** Runs npm with Node 24 first on PATH, streaming its output so a long install shows progress. */
 function runNpm(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -85,7 +94,7 @@ async function ensureCodeServer(nodeHome: string): Promise<string> {
   log(`installing ${wanted} into ${dir} (compiles native modules; a few minutes on 2 cores)`);
   freshInstallDir(dir);
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...withoutNpmContext(process.env),
     PATH: `${join(nodeHome, 'bin')}:${process.env.PATH ?? ''}`,
     // node-gyp must build against Node 24's headers, not the system Node's.
     npm_config_nodedir: nodeHome,
