@@ -4,9 +4,9 @@
 // the finding is gone and the wrapped code is faded), the "compiled out"
 // fading on existing debug-only code, and the status bar item.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { prepare, withVSCode } from './harness/session';
-import { lineOf, seededAllocatorWorkspace, type Workspace } from './harness/workspace';
+import { test } from 'node:test';
+import { seededSuite, withVSCode } from './harness/session';
+import { lineOf } from './harness/workspace';
 import { UI_TIMEOUT } from './harness/workbench';
 
 const HAZARD_FILE = 'hot_hazard.c';
@@ -20,17 +20,10 @@ const CALL_CHAIN = [
 const WRAP_FIX = 'Wrap in #if !HAKMEM_BUILD_RELEASE';
 const CASE_TIMEOUT = 150_000;
 
-let workspace: Workspace;
-
-before(async () => {
-  await prepare();
-  workspace = seededAllocatorWorkspace();
-}, { timeout: 20 * 60_000 });
-
-after(() => workspace?.remove());
+const suite = seededSuite();
 
 test('a seeded hot-path hazard is flagged, explained and fixed from the lightbulb', { timeout: CASE_TIMEOUT }, async (t) => {
-  await withVSCode(t, { folder: workspace.root }, async ({ workbench }) => {
+  await withVSCode(t, { folder: suite.workspace.root }, async ({ workbench }) => {
     await workbench.openFile(HAZARD_FILE);
 
     // The squiggle, and the status bar item the extension adds.
@@ -45,17 +38,17 @@ test('a seeded hot-path hazard is flagged, explained and fixed from the lightbul
     assert.ok(entry.related.length >= 2, `expected a call chain of 2+ steps, got: ${JSON.stringify(entry.related)}`);
     assert.ok(entry.related.some((r) => r.includes('hak_alloc_traced')), `chain should name the entry point: ${JSON.stringify(entry.related)}`);
     for (const [callee, callSite] of CALL_CHAIN) {
-      const line = lineOf(workspace.path(HAZARD_FILE), callSite);
+      const line = lineOf(suite.workspace.path(HAZARD_FILE), callSite);
       const step = entry.related.find((r) => r.includes(`${HAZARD_FILE}[Ln ${line},`) && r.includes(callee));
       assert.ok(step, `no chain step for the call to ${callee} at line ${line}: ${JSON.stringify(entry.related)}`);
     }
 
     // Code that is already compiled out of the release build is faded (decorations render only in view).
-    await workbench.gotoLine(lineOf(workspace.path(HAZARD_FILE), DEBUG_ONLY_TEXT));
+    await workbench.gotoLine(lineOf(suite.workspace.path(HAZARD_FILE), DEBUG_ONLY_TEXT));
     await workbench.fadedLine(DEBUG_ONLY_TEXT).waitFor({ state: 'attached', timeout: UI_TIMEOUT });
 
     // The lightbulb's wrap fix guards the statement; the finding goes away without saving.
-    await workbench.gotoLine(lineOf(workspace.path(HAZARD_FILE), HAZARD_LINE_TEXT));
+    await workbench.gotoLine(lineOf(suite.workspace.path(HAZARD_FILE), HAZARD_LINE_TEXT));
     assert.equal(await workbench.fadedLine(HAZARD_LINE_TEXT).count(), 0, 'the hazard is compiled in, so not faded');
     await workbench.applyLightbulbFix(WRAP_FIX);
     const text = await workbench.editorText();
@@ -68,7 +61,7 @@ test('a seeded hot-path hazard is flagged, explained and fixed from the lightbul
 });
 
 test('the build and run commands are offered in a trusted workspace', { timeout: CASE_TIMEOUT }, async (t) => {
-  await withVSCode(t, { folder: workspace.root }, async ({ workbench }) => {
+  await withVSCode(t, { folder: suite.workspace.root }, async ({ workbench }) => {
     await workbench.openFile(HAZARD_FILE);
     await workbench.squiggles().first().waitFor({ timeout: UI_TIMEOUT });
     const entries = await workbench.paletteEntries('HAKMEM: Run Benchmark');

@@ -1,25 +1,17 @@
 // Workspace trust on, folder not trusted (Restricted Mode): the analysis still
 // runs, and the commands that build or run code are not offered.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { prepare, withVSCode } from './harness/session';
-import { seededAllocatorWorkspace, type Workspace } from './harness/workspace';
+import { test } from 'node:test';
+import { seededSuite, withVSCode } from './harness/session';
 import { UI_TIMEOUT } from './harness/workbench';
 
 /** Palette titles of the commands that build or run code from the workspace. */
 const RUNNING_COMMANDS = ['HAKMEM: Run Benchmark', 'HAKMEM: Compare Allocators', 'HAKMEM: Profile Benchmark'];
 
-let workspace: Workspace;
-
-before(async () => {
-  await prepare();
-  workspace = seededAllocatorWorkspace();
-}, { timeout: 20 * 60_000 });
-
-after(() => workspace?.remove());
+const suite = seededSuite();
 
 test('in an untrusted folder diagnostics appear and build/run commands are unavailable', { timeout: 150_000 }, async (t) => {
-  await withVSCode(t, { folder: workspace.root, workspaceTrust: true }, async ({ workbench }) => {
+  await withVSCode(t, { folder: suite.workspace.root, workspaceTrust: true }, async ({ workbench }) => {
     await workbench.restrictedModeIndicator().first().waitFor({ timeout: UI_TIMEOUT });
 
     await workbench.openFile('hot_hazard.c');

@@ -1,7 +1,7 @@
 // One end-to-end test case: code-server with the packaged extension, Chromium
 // on the workbench with a folder open. Artifacts are saved when the case fails;
 // every process is stopped and every temporary folder removed either way.
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { rmSync } from 'node:fs';
 import { artifactDir, saveFailureArtifacts } from './artifacts';
 import { launchBrowser, type Browser } from './browser';
@@ -9,6 +9,7 @@ import { startCodeServer, type CodeServer } from './codeServer';
 import { ensureRuntime, type Runtime } from './install';
 import { ensureVsix } from './vsix';
 import { Workbench } from './workbench';
+import { seededAllocatorWorkspace, type Workspace } from './workspace';
 
 export interface Prepared {
   runtime: Runtime;
@@ -94,4 +95,18 @@ export async function withVSCode(t: SessionOwner, options: SessionOptions, body:
     await browser?.close();
     await server?.stop();
   }
+}
+
+/**
+ * The usual suite set-up: VS Code installed and packaged once, and a seeded copy
+ * of native/ for the suite's cases, removed when the suite ends.
+ */
+export function seededSuite(): { readonly workspace: Workspace } {
+  const suite: { workspace: Workspace } = { workspace: undefined as unknown as Workspace };
+  before(async () => {
+    await prepare();
+    suite.workspace = seededAllocatorWorkspace();
+  }, { timeout: 20 * 60_000 });
+  after(() => suite.workspace?.remove());
+  return suite;
 }
