@@ -91,7 +91,9 @@ export class HakmemServer {
       if (kind) return { contents: { kind: 'markdown', value: kind } };
       return hoverAt(ws, path, position.line, position.character, this.measured);
     });
-    c.languages.inlayHint.on(({ textDocument, range }) => {
+    c.languages.inlayHint.on(async ({ textDocument, range }) => {
+      // Asked while the first index is still running: answer from it rather than with nothing.
+      await this.ready;
       const ws = this.workspace;
       if (!ws || !this.settings.pointerKindHints) return [];
       return ws
@@ -100,7 +102,8 @@ export class HakmemServer {
         .filter((h) => h.line >= range.start.line && h.line <= range.end.line)
         .map((h) => ({ position: { line: h.line, character: h.character }, label: h.kind, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `${h.name} is a ${h.kind} pointer` }));
     });
-    c.onCodeLens(({ textDocument }) => {
+    c.onCodeLens(async ({ textDocument }) => {
+      await this.ready;
       const ws = this.workspace;
       if (!ws || this.measured.size === 0) return [];
       return profileLenses(ws, pathOf(textDocument.uri), this.measured);
