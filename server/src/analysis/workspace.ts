@@ -32,6 +32,12 @@ interface Entry {
 }
 
 const POINTER_ANNOTATION = /hakmem:(base|user)\b/;
+
+/** [start, end) ranges cutting `text` into about `parts` slices at function ends (one range when it cannot be cut). */
+function slicesOf(text: string, parts: number): Array<readonly [number, number]> {
+  const bounds = [0, ...sliceBoundaries(text, parts), text.length];
+  return bounds.slice(1).map((end, i) => [bounds[i]!, end] as const);
+}
 /** Below this much source text, starting worker threads costs more than it saves. */
 const PARALLEL_INDEX_CHARS = 1_500_000;
 /** A file at least this large is cut into slices indexed in parallel. */
@@ -107,11 +113,11 @@ export class Workspace {
     lang: CLanguage,
     readonly build: BuildName = 'release',
     /**
-     * Index huge files in parallel slices: faster, but every slice's tree is alive
-     * at once. The CLI wants the speed; the language server, which also keeps the
-     * trees of open files, keeps its memory down instead.
+     * Index in worker threads, huge files in parallel slices: faster, but every
+     * slice's tree is alive at once. The CLI wants the speed; the language server
+     * keeps its memory down: it indexes here, a huge file slice after slice.
      */
-    private readonly sliceHugeFiles = true,
+    private readonly parallel = true,
   ) {
     this.parser = lang.newParser();
     this.query = lang.query(FACTS_QUERY);
@@ -189,9 +195,8 @@ export class Workspace {
     if (!this.pointersEnabled && texts.some(([, t]) => POINTER_ANNOTATION.test(t))) this.pointersEnabled = true;
     const bytes = texts.reduce((n, [, t]) => n + t.length, 0);
     const workers = Math.min(MAX_WORKERS, availableParallelism());
-    const parallel = this.sliceHugeFiles ? bytes >= PARALLEL_INDEX_CHARS : texts.length > 1 && bytes >= PARALLEL_INDEX_CHARS;
     const pool =
-      parallel && workers > 1
+      this.parallel && bytes >= PARALLEL_INDEX_CHARS && workers > 1
         ? await IndexPool.create(workers, { config: this.config, build: this.build, pointersEnabled: this.pointersEnabled, overlays: [...this.overlays] })
         : undefined;
     if (!pool) {
@@ -199,7 +204,13 @@ export class Workspace {
         if (signal?.aborted) return;
         const [path, text] = texts[i]!;
         onProgress?.(i, texts.length, path);
-        this.analyseOne(path, text);
+        if (text.length >= SLICE_CHARS) {
+          // One slice's tree at a time: a 10 MB file never needs its whole tree in memory.
+          this.enablePointersFor(text);
+          this.store(path, text, mergeSlices(slicesOf(text, Math.ceil(text.length / SLICE_CHARS)).map((range) => analyseText(this.context(), path, text, { range }))));
+        } else {
+          this.analyseOne(path, text);
+        }
         if (i % 4 === 3) await new Promise((r) => setImmediate(r));
       }
       onProgress?.(texts.length, texts.length, '');
@@ -212,11 +223,8 @@ export class Workspace {
       let done = 0;
       const results = await Promise.all(
         texts.map(async ([path, text]) => {
-          const cuts = this.sliceHugeFiles && text.length >= SLICE_CHARS ? sliceBoundaries(text, workers) : [];
-          const bounds = [0, ...cuts, text.length];
-          const slices = await Promise.all(
-            bounds.slice(1).map((end, i) => pool.run({ path, text, ...(cuts.length > 0 ? { range: [bounds[i]!, end] as const } : {}) })),
-          );
+          const ranges = text.length >= SLICE_CHARS ? slicesOf(text, workers) : [undefined];
+          const slices = await Promise.all(ranges.map((range) => pool.run({ path, text, ...(range ? { range } : {}) })));
           onProgress?.(++done, texts.length, path);
           return mergeSlices(slices);
         }),
@@ -331,12 +339,15 @@ export class Workspace {
     };
   }
 
+  /** The first annotation turns the pointer analysis on: files analysed before need their pointer facts. */
+  private enablePointersFor(text: string): void {
+    if (this.pointersEnabled || !POINTER_ANNOTATION.test(text)) return;
+    this.pointersEnabled = true;
+    for (const [other, entry] of this.entries) this.analyseOne(other, entry.text);
+  }
+
   private analyseOne(path: string, text: string, tree?: Tree): void {
-    if (!this.pointersEnabled && POINTER_ANNOTATION.test(text)) {
-      // The first annotation turns the analysis on: files analysed before need their pointer facts.
-      this.pointersEnabled = true;
-      for (const [other, entry] of this.entries) if (other !== path) this.analyseOne(other, entry.text);
-    }
+    this.enablePointersFor(text);
     const previous = tree ? this.entries.get(path) : undefined;
     const result = analyseText(this.context(), path, text, { ...(tree ? { tree } : {}), ...(previous ? { previous } : {}) });
     this.store(path, text, result);

@@ -13,6 +13,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { discoverSources, Workspace } from '../analysis/workspace';
+import { LineIndex } from '../facts/text';
 import { defaultConfig, type BuildName } from '../config/config';
 import { CONFIG_FILE_NAME, loadConfigText, type LoadedConfig } from '../config/load';
 import { loadC, type CLanguage } from '../parse/treeSitter';
@@ -360,8 +361,9 @@ export class HakmemServer {
       });
     }
     if (this.settings.dimInactiveCode && facts.inactiveRanges.length > 0) {
-      const lines = text.split('\n');
-      diagnostics.push(...inactiveDiagnostics(facts.inactiveRanges, (l) => lines[l]?.length ?? 0, ws.build));
+      // Only the last line of each range is measured: no split of a huge file into lines.
+      const lines = new LineIndex(text);
+      diagnostics.push(...inactiveDiagnostics(facts.inactiveRanges, (l) => lines.lineText(l).length, ws.build));
     }
     this.send(uriOf(path), diagnostics);
   }
