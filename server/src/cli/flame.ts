@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { ArgWords } from './args';
 import { diffProfiles } from '../profile/diff';
 import { foldedText } from '../profile/folded';
 import { importProfile } from '../profile/import';
@@ -21,22 +22,16 @@ interface FlameArgs {
 function parseArgs(args: readonly string[]): FlameArgs {
   let input: string | undefined;
   const out: Partial<FlameArgs> = { as: 'html', top: 0 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  const words = new ArgWords(args);
+  for (let a = words.next(); a !== undefined; a = words.next()) {
+    const value = (): string => words.value(a!);
     if (a === '-o' || a === '--output') out.output = value();
     else if (a === '--folded') out.as = 'folded';
     else if (a === '--speedscope') out.as = 'speedscope';
     else if (a === '--diff') out.diff = value();
     else if (a === '--title') out.title = value();
-    else if (a === '--top') {
-      out.top = Number(value());
-      if (!Number.isInteger(out.top) || out.top < 0) throw new UsageError('--top needs a whole number');
-    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    else if (a === '--top') out.top = words.count(a);
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else if (input === undefined) input = a;
     else throw new UsageError(`unexpected argument ${a}`);
   }

@@ -1,3 +1,4 @@
+import { ArgWords } from './args';
 import { ConfigError, lintPaths } from '../analysis/lint';
 import type { BuildName } from '../config/config';
 import { lintJson, lintSarif, lintText } from './lintFormat';
@@ -10,15 +11,10 @@ export function parseLintArgs(args: readonly string[]): { paths: string[]; forma
   const paths: string[] = [];
   let format: Format = 'text';
   let build: BuildName = 'release';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const eq = a.indexOf('=');
-      if (eq >= 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  const words = new ArgWords(args);
+  for (let a = words.next(); a !== undefined; a = words.next()) {
+    const eq = a.indexOf('=');
+    const value = (): string => words.value(eq >= 0 ? a!.slice(0, eq) : a!, eq >= 0 ? a!.slice(eq + 1) : '');
     if (a === '--format' || a.startsWith('--format=')) {
       const v = value();
       if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be text, json or sarif (got '${v}')`);

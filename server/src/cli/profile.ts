@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { ArgWords } from './args';
 import { resolveAllocator } from '../bench/allocators';
 import { findBenchWorkspace } from '../bench/workspace';
 import { captureProfile, CaptureError, type ProfileTool } from '../profile/capture';
@@ -20,15 +21,11 @@ interface ProfileArgs {
 
 function parseArgs(args: readonly string[]): ProfileArgs {
   const out: ProfileArgs = { command: [], tool: 'perf', top: 10 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  const words = new ArgWords(args);
+  for (let a = words.next(); a !== undefined; a = words.next()) {
+    const value = (): string => words.value(a!);
     if (a === '--') {
-      out.command = args.slice(i + 1) as string[];
+      out.command = words.rest();
       break;
     }
     if (a === '--allocator') out.allocator = value();
@@ -39,10 +36,8 @@ function parseArgs(args: readonly string[]): ProfileArgs {
     } else if (a === '--args') out.args = value().split(/\s+/).filter(Boolean);
     else if (a === '-o' || a === '--output') out.output = value();
     else if (a === '--out-dir') out.outDir = value();
-    else if (a === '--top') {
-      out.top = Number(value());
-      if (!Number.isInteger(out.top) || out.top < 0) throw new UsageError('--top needs a whole number');
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (a === '--top') out.top = words.count(a);
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else if (out.benchmark === undefined) out.benchmark = a;
     else throw new UsageError(`unexpected argument ${a}`);
   }

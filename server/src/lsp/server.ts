@@ -36,6 +36,11 @@ export interface ServerSettings {
 const DEFAULT_SETTINGS: ServerSettings = { build: 'release', dimInactiveCode: true, pointerKindHints: true };
 const C_FILE = /\.(c|h|inc)$/;
 
+/** What is hot, as one comparable string: when it moves, every file's findings may change. */
+function hotSignature(ws: Workspace): string {
+  return [...ws.model().hot.keys()].sort().join(',');
+}
+
 function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
 }
@@ -327,7 +332,7 @@ export class HakmemServer {
   private afterAnalysis(changedPaths: readonly string[]): void {
     const ws = this.workspace;
     if (!ws) return;
-    const signature = [...ws.model().hot.keys()].sort().join(',');
+    const signature = hotSignature(ws);
     if (signature !== this.hotSignature) {
       this.hotSignature = signature;
       this.publishAll(false);
@@ -340,7 +345,7 @@ export class HakmemServer {
     const ws = this.workspace;
     if (!ws) return;
     if (force) this.published.clear();
-    this.hotSignature = [...ws.model().hot.keys()].sort().join(',');
+    this.hotSignature = hotSignature(ws);
     for (const path of ws.paths()) this.publishFile(path);
   }
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { ArgWords } from '../cli/args';
 import { CONFIG_FILE_NAME, loadConfigText } from '../config/load';
 import { UsageError, type CliCommand, type CliIO } from '../cli/types';
 import { macroSignature } from './define';
@@ -21,14 +22,9 @@ interface PreprocArgs {
 
 function parseArgs(args: readonly string[]): PreprocArgs {
   const out: PreprocArgs = { files: [], build: 'release', defines: {}, undefines: [], includePaths: [], format: 'text', macros: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (inline: string): string => {
-      if (inline) return inline;
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  const words = new ArgWords(args);
+  for (let a = words.next(); a !== undefined; a = words.next()) {
+    const value = (inline: string): string => words.value(a!, inline);
     if (a === '--build') {
       const b = value('');
       if (b !== 'release' && b !== 'debug') throw new UsageError('--build must be release or debug');
