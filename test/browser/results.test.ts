@@ -130,6 +130,11 @@ describe('results page in Chromium', () => {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
     assert.match(focused, /median .* ops\/s, 95% CI/);
+    // A narrower panel redraws the bars; keyboard focus stays on the same series.
+    const series = await page.evaluate(() => document.activeElement?.getAttribute('data-series'));
+    await page.setViewportSize({ width: 500, height: 900 });
+    await page.waitForFunction(() => Number(document.querySelector('#bars svg')?.getAttribute('width') ?? 900) < 500);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-series')), series);
     const sent = await page.evaluate(() => (window as unknown as { __sent: { type: string; allocators?: string[] }[] }).__sent);
     assert.deepEqual(
       sent.map((m) => m.type),

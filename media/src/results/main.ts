@@ -101,11 +101,17 @@ function chartWidth(): number {
   return Math.max(160, Math.min(900, byId('app').clientWidth - 4));
 }
 
+let renderedWidth = 0;
+
 function renderCharts(): void {
   if (!current) return;
   const width = chartWidth();
+  renderedWidth = width;
+  // Redrawing replaces the bars: keep keyboard focus on the same series.
+  const focusedSeries = document.activeElement?.getAttribute('data-series');
   renderBars(byId('bars'), current.records, width);
   renderTrend(byId('trend'), byId('trend-legend'), current.trend, width);
+  if (focusedSeries) document.querySelector<SVGGElement>(`#bars [data-series="${CSS.escape(focusedSeries)}"]`)?.focus();
 }
 
 function renderResults(m: ResultsMessage): void {
@@ -155,7 +161,10 @@ window.addEventListener('message', (event: MessageEvent<HostToPageMessage>) => {
 let resizeTimer: number | undefined;
 new ResizeObserver(() => {
   window.clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(renderCharts, 50);
+  // Height changes (verdicts, failures appearing) do not move the charts: only a new width redraws.
+  resizeTimer = window.setTimeout(() => {
+    if (chartWidth() !== renderedWidth) renderCharts();
+  }, 50);
 }).observe(byId('app'));
 
 postToHost({ type: 'ready' });
