@@ -2,7 +2,7 @@
 // file under out/test (compiled from test/**/*.test.ts) with node's runner.
 // HAKMEM_TEST_ONLY=unit,protocol limits the run to those folders.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { root, setup } from '../server/scripts/setup.mjs';
 
@@ -22,6 +22,8 @@ function collect(dir) {
 }
 
 const files = collect(outTest)
+  // Output left behind by a deleted test is not a test.
+  .filter((f) => existsSync(join(root, 'test', relative(outTest, f).replace(/\.js$/, '.ts'))))
   .filter((f) => only.length === 0 || only.includes(relative(outTest, f).split('/')[0]))
   .sort();
 if (files.length === 0) {
