@@ -45,7 +45,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
-if (require.main === module) {
+/**
+ * Runs the CLI as a process: wires signals and stdio, sets the exit code. The
+ * installed `hakmem` bin calls this; so does `node server/dist/cli.js`. (A
+ * `require.main === module` test alone would never fire through the bin.)
+ */
+export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
@@ -56,7 +61,7 @@ if (require.main === module) {
     err: (t) => process.stderr.write(t),
     signal: controller.signal,
   };
-  main(process.argv.slice(2), io).then(
+  main(argv, io).then(
     (code) => {
       process.exitCode = code;
     },
@@ -66,3 +71,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli();

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { repoRoot } from '../../util/paths';
 import { withLock } from './lock';
+import { withoutNpmContext } from '../../util/npmEnv';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 const NODE_MAJOR = '24';
@@ -34,15 +35,6 @@ function nodePackageName(): string {
 function markerMatches(dir: string, wanted: string): boolean {
   const marker = join(dir, MARKER);
   return existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted;
-}
-
-/**
- * The environment without what an enclosing `npm test` set (npm_node_execpath,
- * npm_config_*, NODE …): the inner npm would otherwise run install scripts with
- * the enclosing Node, and code-server's postinstall refuses anything but Node 24.
- */
-function withoutNpmContext(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
 }
 
 /** Runs npm with Node 24 first on PATH, streaming its output so a long install shows progress. */
