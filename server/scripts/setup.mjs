@@ -20,6 +20,8 @@ export const systemPackages = [
   { pkg: 'libkrb5-dev', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h') },
   { pkg: 'git', present: () => onPath('git') },
   { pkg: 'sparse', present: () => onPath('sparse') },
+  // /usr/bin/time -f %M: the independent check of the peak RSS the benchmarks report.
+  { pkg: 'time', present: () => existsSync('/usr/bin/time') },
 ];
 
 function onPath(cmd) {

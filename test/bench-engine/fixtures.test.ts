@@ -62,8 +62,8 @@ describe('runner on fixture benchmarks', () => {
   });
 
   it('reports a segfault with the signal name, exit status, stderr tail and a debug re-run', async () => {
-    const o = options(fixtureSpec('segv', bins['segv']!), { allocators: ['hakmem', 'system'], nativeDir: dir });
-    // hakmem is not built in this folder: it shows as missing with how to build it.
+    // No build step (there is nothing to build here): hakmem is not built in this folder, so it shows as missing with how to build it.
+    const o = options(fixtureSpec('segv', bins['segv']!), { allocators: ['hakmem', 'system'], nativeDir: dir, build: false });
     const r = await runSuite(o);
     assert.equal(r.ok, false);
     assert.equal(r.records.length, 0);
@@ -87,7 +87,7 @@ describe('runner on fixture benchmarks', () => {
     execFileSync('gcc', ['-shared', '-fPIC', '-x', 'c', '-', '-o', join(nativeDir, 'build', 'release', 'libhakmem.so')], {
       input: 'int hakmem_fixture_marker;\n',
     });
-    const o = options(fixtureSpec('segv', bins['segv']!), { allocators: ['hakmem'], nativeDir });
+    const o = options(fixtureSpec('segv', bins['segv']!), { allocators: ['hakmem'], nativeDir, build: false });
     const r = await runSuite(o);
     assert.equal(r.failures[0]!.kind, 'crash');
     assert.equal(r.failures[0]!.rerunWith, 'hakmem-debug');

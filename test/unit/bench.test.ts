@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parseBenchmarksConfig } from '../../server/src/bench/config';
-import { compareRecords, describeComparison, summarize } from '../../server/src/bench/compare';
+import { compareRecords, summarize } from '../../server/src/bench/compare';
+import { verdictSentence } from '../../server/src/bench/verdict';
 import { parseBuildDiagnostics } from '../../server/src/bench/diagnostics';
 import { appendHistory, findBaseline, historyPath, parseHistory, pinBaseline, readHistory, readPins, unpinBaseline } from '../../server/src/bench/history';
 import { OutputParseError, parseRunOutput } from '../../server/src/bench/output';
@@ -68,7 +69,7 @@ describe('benchmarks config', () => {
     assert.deepEqual(r.errors, []);
     const b = r.benchmarks[0]!;
     assert.equal(b.binary, '/repo/native/build/bench/bench_larson');
-    assert.equal(b.build, 'make -s bench');
+    assert.equal(b.build, 'make -s build/bench/bench_larson');
     assert.equal(b.cwd, '/repo/native');
     assert.equal(b.preset, 'larson');
     assert.notDeepEqual(b.quickArgs, b.args);
@@ -210,7 +211,7 @@ describe('comparisons and matrices', () => {
     assert.ok(c.ci95[0] > 1.01 && c.ci95[0] <= c.ratio && c.ratio <= c.ci95[1]);
     assert.ok(c.pValue < 0.001);
     assert.equal(c.baseline.label, 'hakmem');
-    assert.match(describeComparison(c), /^mimalloc is faster than hakmem: \+20\.0% \(95% CI \+\d+\.\d% to \+\d+\.\d%, p = /);
+    assert.match(verdictSentence(c), /^mimalloc is 1\.20× faster than hakmem \(\+20\.0%, 95% CI \+\d+\.\d% to \+\d+\.\d%, p = /);
   });
 
   it('expands an environment matrix into every combination', () => {

@@ -20,8 +20,12 @@ export class LspTestClient {
   readonly logs: string[] = [];
   exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  constructor() {
-    this.child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `nodeArgs` go before the server script (e.g. --require of a preload); `env` replaces the environment. */
+  constructor(options: { nodeArgs?: readonly string[]; env?: NodeJS.ProcessEnv } = {}) {
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.env ? { env: options.env } : {}),
+    });
     this.child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.child.on('exit', (code, signal) => {
       this.exited = { code, signal };

@@ -26,6 +26,11 @@ export function bundledLibrary(nativeDir: string, variant: 'release' | 'debug' |
   return join(nativeDir, 'build', variant, 'libhakmem.so');
 }
 
+/** The bundled-library variant an allocator name loads, if it is one of the bundled builds. */
+export function bundledVariant(name: string): 'release' | 'debug' | 'prof' | undefined {
+  return name === 'hakmem' ? 'release' : name === 'hakmem-debug' ? 'debug' : name === 'hakmem-prof' ? 'prof' : undefined;
+}
+
 /**
  * Resolves an allocator name (or a path to a shared library) to what a run needs.
  * `nativeDir` is the bundled allocator's folder (or the user's, from config).
@@ -38,8 +43,7 @@ export function resolveAllocator(name: string, nativeDir: string, cwd: string = 
     case 'hakmem':
     case 'hakmem-debug':
     case 'hakmem-prof': {
-      const variant = name === 'hakmem' ? 'release' : name === 'hakmem-debug' ? 'debug' : 'prof';
-      return { name, preload: bundledLibrary(nativeDir, variant) };
+      return { name, preload: bundledLibrary(nativeDir, bundledVariant(name)!) };
     }
   }
   const peer = PEERS[name];
