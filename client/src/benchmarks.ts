@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import type { ResultsMessage } from '../../server/src/bench/messages';
 import type { SerialisedProfile } from '../../server/src/profile';
 import {
   Requests,
   type BenchmarkInfo,
+  type BuildFailureData,
   type ListBenchmarksResult,
   type LocateFunctionResult,
   type ProfileBenchmarkParams,
@@ -188,11 +189,15 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
           return this.request<RunBenchmarkResult>(Requests.runBenchmark, params, cancel.token);
         },
       );
-      this.showBuildProblems(result);
-      this.status.setVerdict(result.headline);
+      this.showBuildProblems(result.buildProblems);
+      this.status.setVerdict(result.headline, result.warning !== undefined);
       this.log.info(result.headline);
       this.results.show(result.results as ResultsMessage);
       if (result.error) void vscode.window.showErrorMessage(`HAKMEM: ${result.error}`);
+      else if (result.warning) {
+        this.log.warn(result.warning);
+        void vscode.window.showWarningMessage(`HAKMEM: ${result.warning}`);
+      }
     } catch (e) {
       if (cancel.token.isCancellationRequested) {
         this.log.info(`${params.benchmark} cancelled`);
@@ -207,10 +212,10 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     }
   }
 
-  private showBuildProblems(result: RunBenchmarkResult): void {
+  private showBuildProblems(problems: RunBenchmarkResult['buildProblems']): void {
     this.buildProblems.clear();
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const p of result.buildProblems) {
+    for (const p of problems) {
       const d = new vscode.Diagnostic(
         new vscode.Range(p.line - 1, Math.max(0, p.column - 1), p.line - 1, Math.max(0, p.column - 1) + 1),
         p.message,
@@ -227,7 +232,8 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     const benchmark = await this.pickBenchmark(given);
     if (!benchmark) return;
     const tool = vscode.workspace.getConfiguration('hakmem.profile').get<'perf' | 'callgrind'>('tool', 'perf');
-    await this.loadProfile({ benchmark, tool, quick: true });
+    // The benchmark's own arguments; the server repeats a short run until the profile has enough samples.
+    await this.loadProfile({ benchmark, tool });
   }
 
   async openProfileFile(): Promise<void> {
@@ -245,12 +251,20 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
           return this.request<ProfileResult>(Requests.profile, params, cancel.token);
         },
       );
+      if (params.benchmark) this.buildProblems.clear();
       const folded = result.files.find((f) => f.endsWith('.folded')) ?? result.files[0];
       this.flame.show(result.profile as SerialisedProfile, { title: result.title, ...(folded ? { path: folded } : {}) });
       const top = result.hotFunctions.slice(0, 3).map((h) => `${h.name} ${h.selfPct.toFixed(1)}%`).join(', ');
-      this.log.info(`profile ${result.title}: ${top}`);
+      this.log.info(`profile ${result.title}${result.samples !== undefined ? ` (${result.samples} samples)` : ''}: ${top}`);
+      if (result.warning) {
+        this.log.warn(result.warning);
+        void vscode.window.showWarningMessage(`HAKMEM: ${result.warning}`);
+      }
     } catch (e) {
       if (cancel.token.isCancellationRequested) return;
+      // A failed build before the profile: its compiler messages go to Problems, as for a run.
+      const data = e instanceof ResponseError ? (e.data as Partial<BuildFailureData> | undefined) : undefined;
+      if (data?.buildProblems) this.showBuildProblems(data.buildProblems);
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(message);
       void vscode.window.showErrorMessage(`HAKMEM: ${message}`);

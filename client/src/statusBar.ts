@@ -5,6 +5,7 @@ export class HakmemStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('hakmem.status', vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: vscode.Disposable;
   private verdict: string | undefined;
+  private noisy = false;
 
   constructor() {
     this.item.name = 'HAKMEM';
@@ -14,8 +15,10 @@ export class HakmemStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  setVerdict(text: string | undefined): void {
+  /** The last benchmark's headline (it names the benchmark); `noisy` marks a run too noisy to trust. */
+  setVerdict(text: string | undefined, noisy = false): void {
     this.verdict = text;
+    this.noisy = noisy;
     this.refresh();
   }
 
@@ -30,8 +33,10 @@ export class HakmemStatusBar implements vscode.Disposable {
       }
     }
     const findings = errors + warnings === 0 ? '$(pass) clean' : `$(flame) ${errors + warnings}`;
-    this.item.text = `HAKMEM ${findings}${this.verdict ? ` · ${this.verdict}` : ''}`;
-    this.item.tooltip = `HAKMEM: ${errors} errors and ${warnings} warnings on the release hot path${this.verdict ? `\nLast benchmark: ${this.verdict}` : ''}\nClick to open the Problems panel.`;
+    const mark = this.noisy ? '$(warning) ' : '';
+    this.item.text = `HAKMEM ${findings}${this.verdict ? ` · ${mark}${this.verdict}` : ''}`;
+    const noise = this.noisy ? ' (unreliable: too much run-to-run noise; see the results panel)' : '';
+    this.item.tooltip = `HAKMEM: ${errors} errors and ${warnings} warnings on the release hot path${this.verdict ? `\nLast benchmark: ${this.verdict}${noise}` : ''}\nClick to open the Problems panel.`;
   }
 
   dispose(): void {

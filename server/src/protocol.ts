@@ -46,10 +46,12 @@ import type { BuildDiagnostic } from './bench/diagnostics';
 export interface RunBenchmarkResult {
   /** The message the results page renders (server/src/bench/messages.d.ts ResultsMessage). */
   readonly results: unknown;
-  /** One line for the status bar: "hakmem vs system: faster 1.42× (p=0.0002)". */
+  /** One line for the status bar: the benchmark and the comparison that matters most ("larson: hakmem 2.06× slower than tcmalloc"). */
   readonly headline: string;
   readonly buildProblems: readonly BuildDiagnostic[];
   readonly error?: string;
+  /** Set when a series' spread makes the verdicts unreliable: what was seen and what to do. */
+  readonly warning?: string;
 }
 
 export interface ProfileBenchmarkParams {
@@ -58,6 +60,7 @@ export interface ProfileBenchmarkParams {
   readonly inputPath?: string;
   readonly allocator?: string;
   readonly tool?: 'perf' | 'callgrind';
+  /** Profile the benchmark's small quick arguments instead of its own (runs are then repeated until there are enough samples). */
   readonly quick?: boolean;
   readonly workDoneToken?: string | number;
 }
@@ -68,6 +71,15 @@ export interface ProfileResult {
   readonly title: string;
   readonly files: readonly string[];
   readonly hotFunctions: ReadonlyArray<{ name: string; selfPct: number; totalPct: number }>;
+  /** Samples in the profile, when its unit is samples (perf); callgrind counts instructions. */
+  readonly samples?: number;
+  /** Set when the profile is too small to trust; it then does not feed lenses or the hot path. */
+  readonly warning?: string;
+}
+
+/** data of the ResponseError a run or profile fails with when its build failed. */
+export interface BuildFailureData {
+  readonly buildProblems: readonly BuildDiagnostic[];
 }
 
 export interface LocateFunctionParams {

@@ -66,15 +66,16 @@ test('Run from the CodeLens shows results; after a new commit Run again gives a 
     await verdict.first().waitFor({ timeout: RUN_TIMEOUT });
     const word = (await verdict.first().getAttribute('data-verdict')) ?? '';
     assert.ok(VERDICTS.includes(word), `verdict "${word}"`);
-    assert.equal((await verdict.first().locator('.word').textContent())?.trim(), word);
-    assert.equal(
-      (await verdict.first().locator('.against').textContent())?.trim(),
-      `vs last run on another commit (${firstCommit.slice(0, 7)})`,
-    );
+    // hakmem is the subject; the change is "N× faster/slower" or "no significant change".
+    assert.equal((await verdict.first().locator('strong').textContent())?.trim(), 'hakmem');
+    const change = (await verdict.first().locator('.word').textContent())?.trim() ?? '';
+    assert.match(change, word === 'no significant change' ? /^no significant change$/ : new RegExp(`^\\d+\\.\\d+× ${word}$`));
+    assert.match((await verdict.first().locator('.against').textContent())?.trim() ?? '', new RegExp(`^(than|vs) hakmem at ${firstCommit.slice(0, 8)}$`));
     // The verdict names the interval and the p-value it rests on.
     assert.match((await verdict.first().locator('.detail').textContent()) ?? '', /95% CI .* p = /);
-    // The status bar names the baseline commit of a comparison against history.
-    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*· hakmem vs ${firstCommit.slice(0, 8)}: ${word}`)).first().waitFor({ timeout: UI_TIMEOUT });
+    // The status bar names the benchmark and, for a change against history, the baseline commit.
+    const expected = word === 'no significant change' ? `${BENCHMARK}: no significant change` : `${BENCHMARK}: hakmem \\d+\\.\\d+× ${word} than hakmem at ${firstCommit.slice(0, 8)}`;
+    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${expected}`)).first().waitFor({ timeout: UI_TIMEOUT });
     assert.equal(historyLines(), 2);
   });
 });
@@ -106,10 +107,13 @@ test('Compare from the Benchmarks view runs the picked allocators side by side',
       assert.equal(await frame.locator(`#bars g.bar-group[data-series="${series}"] circle.sample`).count(), 3, `${series}: a dot per run`);
     }
     assert.deepEqual(await frame.locator('#summary-table th[scope="row"]').allTextContents(), ['hakmem', 'system']);
-    assert.equal((await verdict.first().locator('strong').textContent())?.trim(), 'system');
-    assert.equal((await verdict.first().locator('.against').textContent())?.trim(), 'vs hakmem');
+    // The allocator under development is the subject, whatever the order picked.
+    assert.equal((await verdict.first().locator('strong').textContent())?.trim(), 'hakmem');
     const word = (await verdict.first().getAttribute('data-verdict')) ?? '';
     assert.ok(VERDICTS.includes(word), `verdict "${word}"`);
-    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*· system vs hakmem: ${word}`)).first().waitFor({ timeout: UI_TIMEOUT });
+    assert.match((await verdict.first().locator('.against').textContent())?.trim() ?? '', /^(than|vs) glibc$/);
+    // The status bar names the benchmark, then the comparison that matters most.
+    const expected = word === 'no significant change' ? `${BENCHMARK}: no significant change` : `${BENCHMARK}: hakmem \\d+\\.\\d+× ${word} than glibc`;
+    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${expected}`)).first().waitFor({ timeout: UI_TIMEOUT });
   });
 });

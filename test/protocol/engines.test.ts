@@ -53,7 +53,8 @@ describe('engine requests over the protocol', () => {
     assert.equal(result.results.type, 'results');
     assert.equal(result.results.comparisons.length, 1);
     assert.ok(['faster', 'slower', 'no significant change'].includes(result.results.comparisons[0]!.verdict));
-    assert.match(result.headline, /^system vs hakmem: /);
+    // The status bar line names the benchmark; hakmem, the allocator under development, is the subject.
+    assert.match(result.headline, /^fixed_size: (hakmem [\d.]+× (faster|slower) than glibc|no significant change)( · noisy)?$/);
     const history = readFileSync(join(dir, '.hakmem', 'history.jsonl'), 'utf8').trim().split('\n');
     assert.equal(history.length, 2);
     for (const line of history) assert.equal((JSON.parse(line) as { benchmark: string }).benchmark, 'fixed_size');

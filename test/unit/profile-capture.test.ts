@@ -34,14 +34,23 @@ describe('capturing profiles of a real program', () => {
     const problem = perfUsable();
     if (problem) return t.skip(`${problem} (Debian package linux-perf)`);
     const outDir = join(tmp, 'perf');
-    const { model, files } = await captureProfile({ command: [binary, '5000'], tool: 'perf', outDir, signal: AbortSignal.timeout(60_000) });
-    // Of the workload's own functions, the inner loop has the most self time (page faults may
-    // put kernel frames above it, depending on the machine).
-    const own = new Set(['spin_inner', 'spin_outer', 'churn', 'map_pages', 'main']);
+    // One run of the workload is short; the capture repeats it until there are enough samples.
+    const { model, files, samples, runs } = await captureProfile({
+      command: [binary, '5000'],
+      tool: 'perf',
+      outDir,
+      minSamples: 2000,
+      signal: AbortSignal.timeout(120_000),
+    });
+    assert.ok(samples !== undefined && samples >= 1500, `${samples} samples from ${runs} runs`);
+    // Assert what load cannot change: user-mode work. map_pages' self time is page
+    // faults, which a loaded machine makes as long as it likes, so it is left out.
+    const own = new Set(['spin_inner', 'spin_outer', 'churn', 'main']);
     const hot = hotFunctions(model).filter((h) => own.has(h.name));
     assert.equal(hot[0]!.name, 'spin_inner');
     assert.match(hot[0]!.file ?? '', /workload\.c$/, 'addr2line placed the function');
-    assert.ok(hot.find((h) => h.name === 'main')!.totalPct > 80);
+    const total = (name: string): number => hotFunctions(model).find((h) => h.name === name)?.totalPct ?? 0;
+    assert.ok(total('main') >= total('spin_inner') && total('spin_inner') > 0, 'main includes the loop it calls');
     assert.match(readFileSync(files.folded, 'utf8'), /main;(spin_outer;)?spin_inner \d+\n/);
     // The raw perf.data imports to the same totals.
     const again = await importProfile(files.raw, { locateSources: false });

@@ -7,7 +7,6 @@ import { formatRate } from './d3';
 import { byId, clear, html } from './dom';
 import { postToHost } from './host';
 import { renderTrend } from './trend';
-import { againstText, verdictDetail, verdictWord } from './verdict';
 
 let current: ResultsMessage | undefined;
 
@@ -34,20 +33,30 @@ function renderToolbar(m: ResultsMessage): void {
 function renderVerdicts(m: ResultsMessage): void {
   const list = byId('verdicts');
   clear(list);
+  // The words come from the server, so the page, the CLI and the status bar say the same thing.
   for (const c of m.comparisons) {
     const kind = c.verdict === 'faster' ? 'verdict-faster' : c.verdict === 'slower' ? 'verdict-slower' : 'verdict-none';
     const li = html('li', { class: kind, 'data-verdict': c.verdict }, undefined, list);
-    html('strong', {}, c.candidate.label, li);
+    html('strong', {}, c.words.subject, li);
+    li.append(c.verdict === 'no significant change' ? ' ' : ' is ');
+    if (c.verdict === 'no significant change') {
+      html('span', { class: 'against' }, c.words.against, li);
+      li.append(': ');
+      html('span', { class: 'word' }, c.words.change, li);
+    } else {
+      html('span', { class: 'word' }, c.words.change, li);
+      li.append(' ');
+      html('span', { class: 'against' }, c.words.against, li);
+    }
     li.append(' ');
-    html('span', { class: 'against' }, againstText(c), li);
-    li.append(': ');
-    html('span', { class: 'word' }, verdictWord(c), li);
-    li.append(' ');
-    html('span', { class: 'detail' }, verdictDetail(c), li);
+    html('span', { class: 'detail' }, c.words.detail, li);
   }
   if (m.comparisons.length === 0 && m.records.length > 0) {
     html('li', { class: 'verdict-none' }, 'One series and no earlier run on another commit: nothing to compare yet.', list);
   }
+  const warning = byId('warning');
+  warning.textContent = m.warning ?? '';
+  show('warning', m.warning !== undefined);
   show('verdict-section', m.records.length > 0);
 }
 
@@ -117,7 +126,8 @@ function renderCharts(): void {
 function renderResults(m: ResultsMessage): void {
   current = m;
   byId('title').textContent = m.benchmark;
-  byId('args').textContent = m.args.join(' ');
+  const commit = m.git ? ` · at ${m.git.commit.slice(0, 10)}${m.git.dirty ? ' (dirty: uncommitted edits)' : ''}` : '';
+  byId('args').textContent = `${m.args.join(' ')}${commit}`;
   document.title = `${m.benchmark}: benchmark results`;
   show('progress', false);
   byId('progress-text').textContent = '';

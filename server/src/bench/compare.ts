@@ -38,21 +38,3 @@ export function compareRecords(
   const side = (r: BenchRecord): Comparison['baseline'] => ({ label: seriesLabel(r), recordId: r.id, commit: r.git?.commit ?? null });
   return { ...stats, baseline: side(baseline), candidate: side(candidate), against };
 }
-
-/** "+3.2% [+1.9%, +4.4%]" style percentages for a ratio. */
-export function formatChange(ratio: number): string {
-  if (!Number.isFinite(ratio)) return 'n/a';
-  const pct = (ratio - 1) * 100;
-  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
-}
-
-/** The verdict in words, as the CLI and the results page say it. */
-export function describeComparison(c: Comparison): string {
-  const ci = `95% CI ${formatChange(c.ci95[0])} to ${formatChange(c.ci95[1])}`;
-  const p = `p = ${c.pValue < 0.001 ? c.pValue.toExponential(1) : c.pValue.toFixed(3)}`;
-  const noise = `${(c.noiseThreshold * 100).toFixed(c.noiseThreshold * 100 < 1 ? 1 : 0)}%`;
-  if (c.verdict === 'no significant change') {
-    return `${c.candidate.label} vs ${c.baseline.label}: no significant change (${formatChange(c.ratio)}, ${ci}, ${p}; a change needs p < 0.05 and the whole interval beyond ±${noise})`;
-  }
-  return `${c.candidate.label} is ${c.verdict} than ${c.baseline.label}: ${formatChange(c.ratio)} (${ci}, ${p})`;
-}

@@ -41,6 +41,8 @@ export interface ComparisonView {
   readonly against: 'suite' | 'history' | 'pinned';
   readonly baseline: { readonly label: string; readonly recordId: string; readonly commit: string | null };
   readonly candidate: { readonly label: string; readonly recordId: string; readonly commit: string | null };
+  /** The verdict in words, subject first: "hakmem" "is" "2.06× slower" "than tcmalloc" "(…)". */
+  readonly words: { readonly subject: string; readonly change: string; readonly against: string; readonly detail: string };
 }
 
 export interface FailureView {
@@ -87,6 +89,10 @@ export interface ResultsMessage {
   readonly missing: readonly MissingView[];
   /** Oldest first; series of this benchmark from .hakmem/history.jsonl. */
   readonly trend: readonly TrendPoint[];
+  /** Set when the spread of a series makes the verdicts unreliable: what was seen and what to do. */
+  readonly warning?: string;
+  /** The commit the run measured, and whether the tree had uncommitted edits. */
+  readonly git: { readonly commit: string; readonly dirty: boolean } | null;
 }
 
 export interface ProgressMessage {

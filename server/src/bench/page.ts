@@ -48,6 +48,7 @@ const STYLE = `
   --button-fg: var(--vscode-button-foreground, #ffffff);
   --error-fg: var(--vscode-errorForeground, #cf222e);
   --code-bg: var(--vscode-textCodeBlock-background, #f6f8fa);
+  --warning-fg: var(--vscode-editorWarning-foreground, #9a6700);
 }
 body { margin: 0; padding: 8px 12px; color: var(--fg); background: var(--bg);
   font-family: var(--vscode-font-family, system-ui, sans-serif); font-size: var(--vscode-font-size, 13px); }
@@ -82,6 +83,7 @@ th:first-child, td:first-child { text-align: left; white-space: normal; overflow
 .failure { border-left: 3px solid var(--error-fg); padding: 4px 8px; margin: 8px 0; }
 .failure pre, .error pre { background: var(--code-bg); padding: 6px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
 .error { color: var(--error-fg); }
+.warning { color: var(--warning-fg); border-left: 3px solid var(--warning-fg); padding-left: 8px; }
 .missing { color: var(--muted); }
 .progress { height: 4px; background: var(--border); margin: 6px 0; }
 .progress > div { height: 100%; background: var(--accent); width: 0; }
@@ -142,6 +144,7 @@ export function resultsPageHtml(options: ResultsPageOptions): string {
   <section id="verdict-section" aria-labelledby="verdict-heading" hidden>
     <h2 id="verdict-heading">Verdict</h2>
     <ul id="verdicts" class="verdicts" role="status"></ul>
+    <p id="warning" class="warning" role="alert" hidden></p>
   </section>
   <section id="bars-section" aria-labelledby="bars-heading" hidden>
     <h2 id="bars-heading">Throughput by allocator (median, 95% CI)</h2>

@@ -1,5 +1,5 @@
 // Plain-text rendering of suite results and comparisons (CLI, output channels).
-import { describeComparison } from './compare';
+import { verdictSentence } from './verdict';
 import type { BenchRecord, Comparison } from './record';
 import { seriesLabel } from './record';
 import type { SuiteResult } from './runner';
@@ -57,8 +57,7 @@ export function comparisonsText(comparisons: readonly Comparison[]): string {
     if (list.length === 0) continue;
     lines.push(`${title}:`);
     for (const c of list) {
-      const from = c.against === 'suite' || !c.baseline.commit ? '' : ` [baseline ${c.baseline.commit.slice(0, 10)}]`;
-      lines.push(`  ${describeComparison(c)}${from}`);
+      lines.push(`  ${verdictSentence(c)}`);
     }
   }
   return lines.join('\n');
@@ -78,6 +77,7 @@ export function suiteText(result: SuiteResult): string {
   if (result.records.length > 0) out.push('', recordsTable(result.records));
   const verdicts = comparisonsText(result.comparisons);
   if (verdicts) out.push('', verdicts);
+  if (result.warning) out.push('', `warning: ${result.warning}`);
   for (const m of result.missing) out.push(`missing: ${m.allocator} — ${m.hint}`);
   for (const f of result.failures) {
     out.push('', `${f.label}: ${f.message}`);

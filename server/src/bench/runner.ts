@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolveAllocator } from './allocators';
-import { buildBenchmark, type BuildResult } from './build';
+import { buildForRun, type BuildResult } from './build';
 import { compareRecords, DEFAULT_NOISE_THRESHOLD, summarize } from './compare';
 import { gitState, machineInfo } from './environment';
 import { appendHistory, findBaseline, readHistory, readPins } from './history';
@@ -12,6 +12,7 @@ import { DEFAULT_METRIC, OutputParseError, parseRunOutput } from './output';
 import type { BenchmarkSpec } from './presets';
 import { runInGroup, signalNumber, type GroupRunResult } from './process';
 import { RECORD_VERSION, type BenchRecord, type Comparison, type Sample } from './record';
+import { reliabilityWarning, suitePairs } from './verdict';
 
 export interface SuiteOptions {
   readonly benchmark: BenchmarkSpec;
@@ -80,6 +81,8 @@ export interface SuiteResult {
   readonly failures: RunFailure[];
   readonly missing: MissingAllocator[];
   readonly historyPath?: string;
+  /** Set when a series' spread or outliers make the verdicts unreliable: what was seen and what to do. */
+  readonly warning?: string;
 }
 
 export class CancelledError extends Error {
@@ -159,19 +162,20 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     if (opts.signal.aborted) throw new CancelledError();
   };
 
+  const nativeDir = opts.nativeDir ?? spec.cwd;
   let build: BuildResult | undefined;
-  if (opts.build !== false && spec.build) {
-    progress(`building ${spec.name}: ${spec.build}`, 0);
-    build = await buildBenchmark(spec, opts.signal);
+  if (opts.build !== false) {
+    progress(`building ${spec.name}${spec.build ? `: ${spec.build}` : ''} and the bundled libraries it loads`, 0);
+    build = await buildForRun(spec, opts.allocators, nativeDir, opts.signal);
     throwIfCancelled();
     if (!build.ok) return { ...empty, ok: false, error: build.error ?? 'build failed', build };
+    if (build.skipped) build = undefined;
   }
   if (!existsSync(spec.binary)) {
     const how = spec.build ? ` (the build command '${spec.build}' did not produce it)` : '';
     return { ...empty, ok: false, error: `benchmark binary not found: ${spec.binary}${how}`, ...(build ? { build } : {}) };
   }
 
-  const nativeDir = opts.nativeDir ?? spec.cwd;
   const missing: MissingAllocator[] = [];
   const series: Series[] = [];
   const variants = expandMatrix(opts.envMatrix);
@@ -289,8 +293,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
 
   const threshold = opts.noiseThreshold ?? DEFAULT_NOISE_THRESHOLD;
   const comparisons: Comparison[] = [];
-  const first = records[0];
-  if (first) for (const r of records.slice(1)) comparisons.push(compareRecords(first, r, threshold, 'suite'));
+  // The allocator under development is the subject of every verdict of this run.
+  for (const [baseline, candidate] of suitePairs(records)) comparisons.push(compareRecords(baseline, candidate, threshold, 'suite'));
   if (root) {
     const history = readHistory(root).records;
     const pins = readPins(root);
@@ -302,7 +306,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   let historyFile: string | undefined;
   if (root && opts.appendHistory && records.length > 0) historyFile = appendHistory(root, records);
   progress(`${spec.name}: done`, 1);
+  const warning = reliabilityWarning(records);
   return {
+    ...(warning ? { warning } : {}),
     benchmark: spec.name,
     args,
     ok: failures.length === 0 && records.length > 0,

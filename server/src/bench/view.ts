@@ -2,6 +2,7 @@
 import type { ResultsMessage, TrendPoint } from './messages';
 import { seriesLabel, type BenchRecord } from './record';
 import type { SuiteResult } from './runner';
+import { verdictWords } from './verdict';
 
 /**
  * Trend points of one benchmark (every series), oldest first, at most `limit` per
@@ -41,7 +42,9 @@ export function resultsMessage(result: SuiteResult, history: readonly BenchRecor
     hasSource,
     ...(result.error ? { error: result.error } : {}),
     records: result.records,
-    comparisons: result.comparisons,
+    git: result.records[0]?.git ?? null,
+    ...(result.warning ? { warning: result.warning } : {}),
+    comparisons: result.comparisons.map((c) => ({ ...c, words: verdictWords(c) })),
     failures: result.failures,
     missing: result.missing,
     trend: trendFromHistory([...history, ...result.records.filter((r) => !history.some((h) => h.id === r.id))], result.benchmark, result.args),

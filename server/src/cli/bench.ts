@@ -9,6 +9,7 @@ import { comparisonsText, suiteText } from '../bench/report';
 import { CancelledError, runSuite, type SuiteResult } from '../bench/runner';
 import { findBenchWorkspace } from '../bench/workspace';
 import { UsageError, type CliCommand, type CliIO } from './types';
+import { verdictSentence } from '../bench/verdict';
 
 const USAGE = [
   'hakmem bench list [--json]',
@@ -94,6 +95,11 @@ function jsonOut(io: CliIO, value: unknown): void {
 }
 
 /** Comparisons that fail a --fail-on-regression gate: significantly slower by more than pct. */
+/** A comparison with its verdict in words, for JSON readers that show it. */
+function withSentence<C extends Comparison>(c: C): C & { sentence: string } {
+  return { ...c, sentence: verdictSentence(c) };
+}
+
 function regressions<C extends Comparison>(comparisons: readonly C[], pct: number | undefined): C[] {
   if (pct === undefined) return [];
   return comparisons.filter((c) => c.verdict === 'slower' && (1 - c.ratio) * 100 > pct);
@@ -177,7 +183,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     throw e;
   }
   const failed = regressions(result.comparisons, gate);
-  if (json) jsonOut(io, { version: 1, ...result, regressions: failed });
+  if (json) jsonOut(io, { version: 1, ...result, comparisons: result.comparisons.map(withSentence), regressions: failed });
   else {
     io.out(suiteText(result));
     if (result.historyPath) io.out(`recorded in ${result.historyPath}\n`);
@@ -231,7 +237,7 @@ async function compare(args: readonly string[], io: CliIO): Promise<number> {
   }
   const comparisons = pairs.map(([x, y]) => ({ benchmark: y.benchmark, ...compareRecords(x, y, threshold, 'suite') }));
   const failed = regressions(comparisons, gate);
-  if (flags.switches.has('--json')) jsonOut(io, { version: 1, comparisons, regressions: failed });
+  if (flags.switches.has('--json')) jsonOut(io, { version: 1, comparisons: comparisons.map(withSentence), regressions: failed });
   else {
     for (const c of comparisons) io.out(`${c.benchmark}: ${comparisonsText([c]).split('\n').slice(1).join('\n').trim()}\n`);
     for (const c of failed) io.out(`regression beyond ${gate}%: ${c.benchmark} ${c.candidate.label}\n`);

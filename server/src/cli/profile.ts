@@ -4,9 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { ArgWords } from './args';
 import { resolveAllocator } from '../bench/allocators';
 import { findBenchWorkspace } from '../bench/workspace';
-import { captureProfile, CaptureError, type ProfileTool } from '../profile/capture';
+import { captureProfile, CaptureError, type CaptureFiles, type ProfileTool } from '../profile/capture';
+import type { ProfileModel } from '../profile/model';
+import { fewSamplesWarning, profileBenchmark, ProfilePrepareError } from '../bench/profileBenchmark';
 import { hotspotReport, standalonePage } from '../profile/report';
-import { UsageError, type CliCommand } from './types';
+import { UsageError, type CliCommand, type CliIO } from './types';
 
 interface ProfileArgs {
   benchmark?: string;
@@ -17,10 +19,12 @@ interface ProfileArgs {
   output?: string;
   outDir?: string;
   top: number;
+  quick: boolean;
+  noBuild: boolean;
 }
 
 function parseArgs(args: readonly string[]): ProfileArgs {
-  const out: ProfileArgs = { command: [], tool: 'perf', top: 10 };
+  const out: ProfileArgs = { command: [], tool: 'perf', top: 10, quick: false, noBuild: false };
   const words = new ArgWords(args);
   for (let a = words.next(); a !== undefined; a = words.next()) {
     const value = (): string => words.value(a!);
@@ -37,6 +41,8 @@ function parseArgs(args: readonly string[]): ProfileArgs {
     else if (a === '-o' || a === '--output') out.output = value();
     else if (a === '--out-dir') out.outDir = value();
     else if (a === '--top') out.top = words.count(a);
+    else if (a === '--quick') out.quick = true;
+    else if (a === '--no-build') out.noBuild = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else if (out.benchmark === undefined) out.benchmark = a;
     else throw new UsageError(`unexpected argument ${a}`);
@@ -46,7 +52,36 @@ function parseArgs(args: readonly string[]): ProfileArgs {
   return out;
 }
 
-/** The bundled allocator's folder: native/ in or above the working directory, else beside the installed CLI. */
+/** Profiles any command, under the allocator given (LD_PRELOAD) or as it is. */
+async function profileCommand(
+  command: readonly string[],
+  allocatorName: string | undefined,
+  nativeDir: string,
+  tool: ProfileTool,
+  outDir: string,
+  io: CliIO,
+): Promise<{ model: ProfileModel; files: CaptureFiles; samples?: number; runs: number; warning?: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (allocatorName) {
+    let allocator;
+    try {
+      allocator = resolveAllocator(allocatorName, nativeDir, io.cwd);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (allocator.missing) {
+      const how = allocator.missing.debianPackage ? `install the Debian package ${allocator.missing.debianPackage}` : 'check the path';
+      throw new ProfilePrepareError(`allocator ${allocator.name} is not available (${allocator.missing.library}): ${how}`);
+    }
+    if (allocator.preload) {
+      if (!existsSync(allocator.preload)) throw new ProfilePrepareError(`${allocator.preload} is missing: build it with \`make -C ${nativeDir}\``);
+      env.LD_PRELOAD = allocator.preload;
+    }
+  }
+  const captured = await captureProfile({ command, env, cwd: io.cwd, tool, outDir, signal: io.signal, onProgress: (m) => io.err(`${m}\n`) });
+  const warning = fewSamplesWarning(captured.samples, captured.runs);
+  return { ...captured, ...(warning ? { warning } : {}) };
+}
 
 function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
@@ -55,84 +90,65 @@ function stamp(): string {
 export const command: CliCommand = {
   name: 'profile',
   usage:
-    'hakmem profile <benchmark> [--allocator <name|path.so>] [--tool perf|callgrind] [--args "<args>"] [-o out.html] [--out-dir <dir>] [--top N]\n' +
+    'hakmem profile <benchmark> [--allocator <name|path.so>] [--tool perf|callgrind] [--args "<args>" | --quick] [--no-build] [-o out.html] [--out-dir <dir>] [--top N]\n' +
     '       hakmem profile [options] -- <command...>',
   summary: [
-    'Profiles a bundled benchmark (larson, random_mixed, fixed_size, mid_large_mt; run with its quick',
-    'arguments unless --args) or any command, with perf (cpu-clock, call graphs) or callgrind.',
+    'Profiles a benchmark (rebuilt first with the library it loads, unless --no-build; run with its own',
+    'arguments, its small ones with --quick, or --args) or any command, with perf (cpu-clock, call graphs)',
+    'or callgrind. A perf run too short for 2,000 samples is recorded again, repeated back to back;',
+    'a profile under 1,000 samples is reported with a warning.',
     'Writes the raw profile, folded stacks and a flamegraph page to --out-dir',
     '(default .hakmem/profiles/<name>-<time>) and prints the hottest functions.',
     'The allocator (default: the bundled profiling build, hakmem-prof) is loaded with LD_PRELOAD.',
   ].join('\n'),
   async run(args, io) {
     const opts = parseArgs(args);
-    let cmd: string[];
-    let cwd = io.cwd;
-    const env: NodeJS.ProcessEnv = { ...process.env };
     const name = opts.benchmark ?? (opts.command[0]!.split('/').pop() || 'command');
     // The folder's own benchmarks (its .hakmem.json), or the bundled ones.
     const ws = findBenchWorkspace(io.cwd);
-    const nativeDir = ws.nativeDir;
-    if (opts.benchmark) {
-      const presets = ws.benchmarks;
-      const preset = presets.find((p) => p.name === opts.benchmark);
-      if (!preset) throw new UsageError(`unknown benchmark '${opts.benchmark}' (expected one of ${presets.map((p) => p.name).join(', ')})`);
-      if (!existsSync(preset.binary)) {
-        io.err(`hakmem profile: ${preset.binary} is missing: build it with \`${preset.build ?? 'make bench'}\` in ${preset.cwd}\n`);
-        return 2;
-      }
-      cmd = [preset.binary, ...(opts.args ?? preset.quickArgs)];
-      cwd = preset.cwd;
-      Object.assign(env, preset.env);
-    } else {
-      cmd = opts.command;
-    }
-    const allocatorName = opts.allocator ?? (opts.benchmark ? 'hakmem-prof' : undefined);
-    if (allocatorName) {
-      let allocator;
-      try {
-        allocator = resolveAllocator(allocatorName, nativeDir, io.cwd);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-      if (allocator.missing) {
-        const how = allocator.missing.debianPackage ? `install the Debian package ${allocator.missing.debianPackage}` : 'check the path';
-        io.err(`hakmem profile: allocator ${allocator.name} is not available (${allocator.missing.library}): ${how}\n`);
-        return 2;
-      }
-      if (allocator.preload) {
-        if (!existsSync(allocator.preload)) {
-          io.err(`hakmem profile: ${allocator.preload} is missing: build it with \`make -C ${nativeDir}\`\n`);
-          return 2;
-        }
-        env.LD_PRELOAD = allocator.preload;
-      }
-    }
     const outDir = resolve(io.cwd, opts.outDir ?? join('.hakmem', 'profiles', `${name}-${stamp()}`));
     await mkdir(outDir, { recursive: true });
-    let result;
+    const allocatorName = opts.allocator ?? (opts.benchmark ? 'hakmem-prof' : undefined);
+    let result: { model: ProfileModel; files: CaptureFiles; samples?: number; runs: number; warning?: string };
     try {
-      result = await captureProfile({
-        command: cmd,
-        env,
-        cwd,
-        tool: opts.tool,
-        outDir,
-        signal: io.signal,
-        onProgress: (m) => io.err(`${m}\n`),
-      });
+      if (opts.benchmark) {
+        const spec = ws.benchmarks.find((p) => p.name === opts.benchmark);
+        if (!spec) throw new UsageError(`unknown benchmark '${opts.benchmark}' (expected one of ${ws.benchmarks.map((p) => p.name).join(', ')})`);
+        result = await profileBenchmark({
+          spec,
+          allocator: allocatorName!,
+          nativeDir: ws.nativeDir,
+          cwd: io.cwd,
+          tool: opts.tool,
+          outDir,
+          ...(opts.args ? { args: opts.args } : opts.quick ? { args: spec.quickArgs } : {}),
+          build: !opts.noBuild,
+          signal: io.signal,
+          onProgress: (m) => io.err(`${m}\n`),
+        });
+      } else {
+        result = await profileCommand(opts.command, allocatorName, ws.nativeDir, opts.tool, outDir, io);
+      }
     } catch (e) {
+      if (e instanceof ProfilePrepareError) {
+        for (const d of e.build?.diagnostics.filter((x) => x.severity !== 'note') ?? []) io.err(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
+        io.err(`hakmem profile: ${e.message}\n`);
+        return 2;
+      }
       if (e instanceof CaptureError) {
         io.err(`hakmem profile: ${e.message}\n`);
         return e.setup ? 2 : 1;
       }
       throw e;
     }
+    if (result.warning) io.err(`hakmem profile: warning: ${result.warning}\n`);
     const title = `${name}${allocatorName ? ` (${allocatorName})` : ''} — ${opts.tool}`;
     const page = resolve(io.cwd, opts.output ?? join(outDir, 'flame.html'));
     await mkdir(dirname(page), { recursive: true });
     await writeFile(page, standalonePage(result.model, title));
-    io.out(`profile: ${result.files.raw}\nfolded:  ${result.files.folded}\npage:    ${page}\n\n`);
+    io.out(`profile: ${result.files.raw}\nfolded:  ${result.files.folded}\npage:    ${page}\n`);
+    if (result.samples !== undefined) io.out(`samples: ${result.samples}${result.runs > 1 ? ` from ${result.runs} runs back to back` : ''}\n`);
+    io.out('\n');
     if (opts.top > 0) io.out(hotspotReport(result.model, opts.top));
     return 0;
   },

@@ -3,15 +3,18 @@ import { join } from 'node:path';
 import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
 import type { Workspace } from '../analysis/workspace';
 import { ALLOCATOR_NAMES, resolveAllocator } from '../bench/allocators';
-import { formatChange } from '../bench/compare';
 import { readHistory } from '../bench/history';
 import { killAllGroups } from '../bench/process';
 import { CancelledError, runSuite } from '../bench/runner';
+import { headline } from '../bench/verdict';
 import { resultsMessage } from '../bench/view';
 import { findBenchWorkspace, type BenchWorkspace } from '../bench/workspace';
-import { captureProfile, CaptureError, hotFunctions, importProfile, serialiseModel, type ProfileModel } from '../profile';
+import { CaptureError, hotFunctions, importProfile, serialiseModel, type ProfileModel } from '../profile';
+import { totalWeight } from '../profile/model';
+import { fewSamplesWarning, profileBenchmark, ProfilePrepareError } from '../bench/profileBenchmark';
 import {
   Requests,
+  type BuildFailureData,
   type ListBenchmarksResult,
   type LocateFunctionParams,
   type LocateFunctionResult,
@@ -126,19 +129,13 @@ export class EngineRequests {
         signal,
         onProgress: (message, fraction) => progress.report(Math.round(fraction * 100), message),
       });
-      const first = result.comparisons[0];
-      // Against history the baseline is the same allocator on another commit: name the commit.
-      const baseline = first && first.against !== 'suite' ? `${first.baseline.commit?.slice(0, 8) ?? 'the baseline'}` : first?.baseline.label;
-      const headline = result.error
-        ? `${spec.name}: ${result.error}`
-        : first
-          ? `${first.candidate.label} vs ${baseline}: ${first.verdict}${first.verdict === 'no significant change' ? '' : ` ${formatChange(first.ratio)}`}`
-          : `${spec.name}: ${result.records.length} series measured`;
+      const line = result.error ? `${spec.name}: ${result.error}` : headline(spec.name, result.comparisons, result.records.length, result.warning !== undefined);
       return {
         results: resultsMessage(result, readHistory(ws.root).records, spec.source !== undefined),
-        headline,
+        headline: line,
         buildProblems: result.build?.diagnostics ?? [],
         ...(result.error ? { error: result.error } : {}),
+        ...(result.warning ? { warning: result.warning } : {}),
       };
     } catch (e) {
       if (e instanceof CancelledError) throw new ResponseError(-32800, 'benchmark cancelled');
@@ -150,6 +147,7 @@ export class EngineRequests {
 
   private async profile(params: ProfileBenchmarkParams, token: CancellationToken): Promise<ProfileResult> {
     const signal = abortSignalOf(token);
+    let runs = 1;
     let model: ProfileModel;
     let files: string[];
     let title: string;
@@ -162,28 +160,31 @@ export class EngineRequests {
       const ws = this.benchWorkspace();
       const spec = ws.benchmarks.find((b) => b.name === params.benchmark);
       if (!spec) throw new ResponseError(2, `unknown benchmark '${params.benchmark ?? ''}'`);
-      const allocator = resolveAllocator(params.allocator ?? 'hakmem-prof', ws.nativeDir, ws.root);
-      if (allocator.missing) throw new ResponseError(3, `${allocator.name} is not installed${allocator.missing.debianPackage ? `: apt-get install ${allocator.missing.debianPackage}` : ''}`);
-      if (allocator.preload && !existsSync(allocator.preload)) throw new ResponseError(3, `${allocator.preload} is not built: make -C ${ws.nativeDir}`);
-      if (!existsSync(spec.binary)) throw new ResponseError(3, `${spec.binary} is not built${spec.build ? `: ${spec.build} in ${spec.cwd}` : ''}`);
+      const tool = params.tool ?? 'perf';
       const progress = await this.connection.window.createWorkDoneProgress();
-      progress.begin(`HAKMEM: profiling ${spec.name}`, undefined, params.tool ?? 'perf', true);
+      progress.begin(`HAKMEM: profiling ${spec.name}`, undefined, tool, true);
       progress.token.onCancellationRequested(() => killAllGroups());
       try {
-        const outDir = join(ws.root, '.hakmem', 'profiles', `${spec.name}-${stamp()}`);
-        const captured = await captureProfile({
-          command: [spec.binary, ...(params.quick === false ? spec.args : spec.quickArgs)],
-          env: { ...process.env, ...spec.env, ...(allocator.preload ? { LD_PRELOAD: allocator.preload } : {}) },
-          cwd: spec.cwd,
-          tool: params.tool ?? 'perf',
-          outDir,
+        const captured = await profileBenchmark({
+          spec,
+          allocator: params.allocator ?? 'hakmem-prof',
+          nativeDir: ws.nativeDir,
+          cwd: ws.root,
+          tool,
+          outDir: join(ws.root, '.hakmem', 'profiles', `${spec.name}-${stamp()}`),
+          ...(params.quick ? { args: spec.quickArgs } : {}),
           signal,
           onProgress: (m) => progress.report(m),
         });
         model = captured.model;
         files = [captured.files.raw, captured.files.folded];
-        title = `${spec.name} under ${allocator.name} (${params.tool ?? 'perf'})`;
+        runs = captured.runs;
+        title = `${spec.name} under ${captured.allocator.name} (${tool})`;
       } catch (e) {
+        if (e instanceof ProfilePrepareError) {
+          const data: BuildFailureData = { buildProblems: e.build?.diagnostics ?? [] };
+          throw new ResponseError(3, e.message, data);
+        }
         if (e instanceof CaptureError) throw new ResponseError(4, e.message);
         throw e;
       } finally {
@@ -191,12 +192,17 @@ export class EngineRequests {
       }
     }
     const hot = hotFunctions(model);
-    this.host.measuredHotChanged(hot.map((h) => ({ name: h.name, selfPct: h.selfPct, totalPct: h.totalPct })));
+    const samples = model.unit === 'samples' ? totalWeight(model) : undefined;
+    const warning = fewSamplesWarning(samples, runs);
+    // A profile too small to trust is shown, but marks nothing hot in the editor.
+    if (!warning) this.host.measuredHotChanged(hot.map((h) => ({ name: h.name, selfPct: h.selfPct, totalPct: h.totalPct })));
     return {
       profile: serialiseModel(model, title),
       title,
       files,
       hotFunctions: hot.slice(0, 200).map((h) => ({ name: h.name, selfPct: h.selfPct, totalPct: h.totalPct })),
+      ...(samples !== undefined ? { samples } : {}),
+      ...(warning ? { warning } : {}),
     };
   }
 

@@ -6,7 +6,7 @@ import { CallgrindParser } from './callgrind';
 import { foldedText } from './folded';
 import { importPerfData } from './import';
 import { forEachLine } from './lines';
-import type { ProfileModel } from './model';
+import { totalWeight, type ProfileModel } from './model';
 import { findOnPath, paranoidMessage, perfEvent, perfEventParanoid, VALGRIND_MISSING } from './tools';
 
 export type ProfileTool = 'perf' | 'callgrind';
@@ -22,6 +22,27 @@ export interface CaptureOptions {
   readonly onProgress?: (message: string) => void;
   /** perf sampling frequency in Hz (default 999, off the beat of periodic timers). */
   readonly frequency?: number;
+  /**
+   * perf only: when one run of the command gives fewer samples than this, it is
+   * recorded again, run back to back as many times as should reach it (within
+   * MAX_REPEATS and REPEAT_BUDGET_SECONDS). 0 (the default) records one run.
+   */
+  readonly minSamples?: number;
+}
+
+/** Samples a profile should have by default: below a few thousand, shares of a few percent are noise. */
+export const DEFAULT_MIN_SAMPLES = 2000;
+const MAX_REPEATS = 500;
+/** The repeated recording aims to stay within this many seconds of wall time. */
+const REPEAT_BUDGET_SECONDS = 90;
+
+export interface CaptureResult {
+  readonly model: ProfileModel;
+  readonly files: CaptureFiles;
+  /** Samples in the profile (perf); undefined for callgrind, which counts instructions. */
+  readonly samples?: number;
+  /** How many times the command ran back to back in the recording. */
+  readonly runs: number;
 }
 
 export interface CaptureFiles {
@@ -45,24 +66,50 @@ export class CaptureError extends Error {
 }
 
 /** Runs the command under perf (cpu-clock, call graphs from frame pointers) or callgrind and imports the result. */
-export async function captureProfile(options: CaptureOptions): Promise<{ model: ProfileModel; files: CaptureFiles }> {
+export async function captureProfile(options: CaptureOptions): Promise<CaptureResult> {
   if (options.command.length === 0) throw new CaptureError('no command to profile');
   const program = options.command[0]!;
   const programPath = program.includes('/') ? resolve(options.cwd ?? process.cwd(), program) : findOnPath(program);
   if (!programPath || !existsSync(programPath)) throw new CaptureError(`cannot profile ${program}: no such program`);
   await mkdir(options.outDir, { recursive: true });
-  const model = options.tool === 'perf' ? await capturePerf(options) : await captureCallgrind(options);
+  let model: ProfileModel;
+  let runs = 1;
+  let samples: number | undefined;
+  if (options.tool === 'perf') {
+    const started = Date.now();
+    model = await capturePerf(options, 1);
+    samples = totalWeight(model);
+    const wanted = options.minSamples ?? 0;
+    if (samples < wanted) {
+      // Too short to say anything: run it again, back to back, long enough.
+      const seconds = Math.max(0.01, (Date.now() - started) / 1000);
+      const byBudget = Math.max(2, Math.floor(REPEAT_BUDGET_SECONDS / seconds));
+      runs = Math.min(MAX_REPEATS, byBudget, Math.ceil((wanted * 1.3) / Math.max(1, samples)));
+      options.onProgress?.(`${samples} samples from one run; recording ${runs} runs back to back`);
+      model = await capturePerf(options, runs);
+      samples = totalWeight(model);
+    }
+  } else {
+    model = await captureCallgrind(options);
+  }
   const folded = join(options.outDir, 'profile.folded');
   await writeFile(folded, foldedText(model));
   const raw = join(options.outDir, options.tool === 'perf' ? 'perf.data' : 'callgrind.out');
-  return { model, files: { raw, folded } };
+  return { model, files: { raw, folded }, runs, ...(samples !== undefined ? { samples } : {}) };
 }
 
-async function capturePerf(options: CaptureOptions): Promise<ProfileModel> {
+/** The command as given, or a shell loop running it `runs` times (stopping at the first failure). */
+function repeated(command: readonly string[], runs: number): string[] {
+  if (runs <= 1) return [...command];
+  // "$@" keeps every argument whole, whatever it contains.
+  return ['/bin/sh', '-c', `i=0; while [ $i -lt ${runs} ]; do "$@" >/dev/null || exit $?; i=$((i+1)); done`, 'hakmem-repeat', ...command];
+}
+
+async function capturePerf(options: CaptureOptions, runs: number): Promise<ProfileModel> {
   const choice = perfEvent();
   if ('problem' in choice) throw new CaptureError(choice.problem);
   const data = join(options.outDir, 'perf.data');
-  const args = ['record', '-e', choice.event, '-g', '-F', String(options.frequency ?? 999), '-o', data, '--', ...options.command];
+  const args = ['record', '-e', choice.event, '-g', '-F', String(options.frequency ?? 999), '-o', data, '--', ...repeated(options.command, runs)];
   options.onProgress?.(`perf ${args.join(' ')}`);
   const result = await runGroup('perf', args, options);
   if (/perf_event_paranoid|Permission denied|not permitted/i.test(result.stderr) && result.code !== 0) {
