@@ -46,6 +46,22 @@ function allocatorRepo(): string {
 
 const API = join('src', 'hakmem_api.c');
 
+/** A language server (trusted) on a fresh allocator copy for the enclosing suite, handed over once it is up. */
+function serverOnAllocatorCopy(ready: (dir: string, client: LspTestClient) => void, options?: ConstructorParameters<typeof LspTestClient>[0]): void {
+  let dir: string | undefined;
+  let client: LspTestClient | undefined;
+  before(async () => {
+    dir = allocatorRepo();
+    client = new LspTestClient(options);
+    await client.initialize(dir, {}, { trusted: true });
+    ready(dir, client);
+  });
+  after(async () => {
+    await client?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
 /** Appends a constructor to the allocator that ends the process with `status` before main. */
 function exitInConstructor(dir: string, status: number): void {
   const original = readFileSync(join(repoRoot, 'native', API), 'utf8');
@@ -59,16 +75,7 @@ function runParams(allocators: string[]): object {
 describe('a run measures the code just edited', () => {
   let dir: string;
   let client: LspTestClient;
-
-  before(async () => {
-    dir = allocatorRepo();
-    client = new LspTestClient();
-    await client.initialize(dir, {}, { trusted: true });
-  });
-  after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  serverOnAllocatorCopy((d, c) => ((dir = d), (client = c)));
 
   it('names the commit, clean before an edit', async () => {
     const r = (await client.connection.sendRequest('hakmem/runBenchmark', runParams(['hakmem']))) as RunResult;
@@ -146,18 +153,9 @@ describe('peak RSS is the benchmark\'s own', () => {
   const BALLAST_MB = 320;
   let dir: string;
   let client: LspTestClient;
-
-  before(async () => {
-    dir = allocatorRepo();
-    client = new LspTestClient({
-      nodeArgs: ['--require', join(repoRoot, 'out', 'test', 'util', 'ballast.js')],
-      env: { ...process.env, HAKMEM_TEST_BALLAST_MB: String(BALLAST_MB) },
-    });
-    await client.initialize(dir, {}, { trusted: true });
-  });
-  after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
+  serverOnAllocatorCopy((d, c) => ((dir = d), (client = c)), {
+    nodeArgs: ['--require', join(repoRoot, 'out', 'test', 'util', 'ballast.js')],
+    env: { ...process.env, HAKMEM_TEST_BALLAST_MB: String(BALLAST_MB) },
   });
 
   it('matches /usr/bin/time for every allocator while the server holds 300+ MB', async (t) => {
@@ -193,16 +191,7 @@ function allocatorFunctions(dir: string): Set<string> {
 describe('a default profile is worth reading', () => {
   let dir: string;
   let client: LspTestClient;
-
-  before(async () => {
-    dir = allocatorRepo();
-    client = new LspTestClient();
-    await client.initialize(dir, {}, { trusted: true });
-  });
-  after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  serverOnAllocatorCopy((d, c) => ((dir = d), (client = c)));
 
   it('larson under the profiling build: 2,000+ samples, allocator frames under worker', async (t) => {
     const probe = spawnSync('perf', ['record', '-e', 'cpu-clock', '-o', join(dir, 'probe.data'), '--', 'true'], { encoding: 'utf8' });
