@@ -9,6 +9,7 @@ import { killAllGroups } from '../bench/process';
 import { CancelledError, runSuite } from '../bench/runner';
 import { resultsMessage } from '../bench/view';
 import { findBenchWorkspace, type BenchWorkspace } from '../bench/workspace';
+import { proposeConfig } from '../init/propose';
 import { captureProfile, CaptureError, hotFunctions, importProfile, serialiseModel, type ProfileModel } from '../profile';
 import {
   Requests,
@@ -17,6 +18,7 @@ import {
   type LocateFunctionResult,
   type ProfileBenchmarkParams,
   type ProfileResult,
+  type ProposeConfigResult,
   type RunBenchmarkParams,
   type RunBenchmarkResult,
 } from '../protocol';
@@ -60,6 +62,8 @@ export class EngineRequests {
     c.onRequest(Requests.runBenchmark, (params: RunBenchmarkParams, token) => this.runBenchmark(params, token));
     c.onRequest(Requests.profile, (params: ProfileBenchmarkParams, token) => this.profile(params, token));
     c.onRequest(Requests.locateFunction, (params: LocateFunctionParams) => this.locateFunction(params));
+    // Only reads the tree: allowed in untrusted workspaces too.
+    c.onRequest(Requests.proposeConfig, (_params: unknown, token) => proposeConfig(this.host.root(), abortSignalOf(token)) as Promise<ProposeConfigResult>);
   }
 
   dispose(): void {
