@@ -5,6 +5,8 @@ import {
   CodeActionKind,
   DiagnosticSeverity,
   InlayHintKind,
+  MessageType,
+  ShowMessageNotification,
   FileChangeType,
   TextDocumentSyncKind,
   type Connection,
@@ -233,7 +235,8 @@ export class HakmemServer {
       const params: ReachNoticeParams = { message: notice.message, entryPoints: notice.entryPoints, reachable: notice.reachable, functions: notice.functions };
       void this.connection.sendNotification(Notifications.reachNotice, params);
     } else {
-      void this.connection.window.showInformationMessage(`HAKMEM: ${notice.message}; ${notice.hint}`);
+      // A notification, not window/showMessageRequest: there is nothing to answer, and every client shows it.
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `HAKMEM: ${notice.message}; ${notice.hint}` });
     }
   }
 
