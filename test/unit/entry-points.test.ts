@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,8 +7,11 @@ import { lintPaths, loadWorkspaceConfig } from '../../server/src/analysis/lint';
 import { discoverSources, Workspace } from '../../server/src/analysis/workspace';
 import { loadC } from '../../server/src/parse/treeSitter';
 import { configFromRaw, DEFAULT_COLD_PATTERNS } from '../../server/src/config/config';
+import { allocationAttributed } from '../../server/src/hotpath/allocatorAttributes';
 import { prefixFamilies, selectEntryPoints } from '../../server/src/hotpath/entryPoints';
+import { defaultPredefines, evaluatePreprocessor, MacroTable } from '../../server/src/preproc';
 import { SPARSE_REACH_MIN_FUNCTIONS } from '../../server/src/hotpath/reachNotice';
+import { findGuardMacros } from '../../server/src/init/guards';
 import { expectedTreeFindings, scratchCopy, sparseTreeFiles, SPARSE_TREE_FUNCTIONS } from '../util/treeMarkers';
 import { fixturesDir } from '../util/paths';
 
@@ -51,6 +54,39 @@ describe('entry points without configuration', () => {
     assert.equal(configFromRaw('/r', { entryPoints: ['x_alloc'] }).recogniseEntryPoints, false);
     assert.equal(configFromRaw('/r', { extraEntryPoints: ['x_alloc'] }).recogniseEntryPoints, true);
     assert.equal(configFromRaw('/r', {}).recogniseEntryPoints, true);
+  });
+});
+
+function attributed(text: string): string[] {
+  return allocationAttributed(text, evaluatePreprocessor(text, { fileName: 'x.h', defines: MacroTable.from({ ...defaultPredefines(), NDEBUG: '1' }) }));
+}
+
+describe('allocation attributes', () => {
+  it('are seen through object-like and function-like macros, before or after the declarator', () => {
+    const names = attributed(readFileSync(join(fixturesDir, 'real-allocators', 'mimalloc', 'include', 'mimalloc.h'), 'utf8'));
+    assert.deepEqual(names, ['mi_calloc', 'mi_malloc', 'mi_new_aligned', 'mi_realloc']);
+    const je = attributed(readFileSync(join(fixturesDir, 'real-allocators', 'jemalloc', 'include', 'jemalloc', 'jemalloc.h'), 'utf8'));
+    assert.deepEqual(je, ['je_calloc', 'je_malloc', 'je_mallocx', 'je_smallocx']);
+  });
+
+  it('not in code the build compiles out, not for other attributes, not for the macro definitions themselves', () => {
+    const text = [
+      '#define ATTR_MALLOC __attribute__((malloc))',
+      '#define EXPORT __attribute__((visibility("default")))',
+      '#if 0',
+      'void *gone_alloc(unsigned long n) ATTR_MALLOC;',
+      '#endif',
+      'EXPORT void *plain_alloc(unsigned long n);',
+      'EXPORT ATTR_MALLOC void *kept_alloc(unsigned long n) {',
+      '  return 0;',
+      '}',
+      '__attribute__((alloc_size(2))) void *grow(void *p, unsigned long n);',
+    ].join('\n');
+    assert.deepEqual(attributed(text), ['grow', 'kept_alloc']);
+  });
+
+  it('malformed text does not throw', () => {
+    assert.deepEqual(attributed('#define M(x) __attribute__((x))\nM(malloc( void *f(;\n__attribute__((((('), []);
   });
 });
 
@@ -128,5 +164,21 @@ describe('the notice when the entry points reach almost nothing', () => {
     } finally {
       rmSync(small, { recursive: true, force: true });
     }
+  });
+});
+
+describe('hakmem init: debug guard macros', () => {
+  it('gives each guard the value a release build gives it', () => {
+    const guards = findGuardMacros([
+      '#ifndef MY_ASSERT_H\n#define MY_ASSERT_H\n#if MI_DEBUG > 1\n#endif\n#ifdef JEMALLOC_DEBUG\n#endif\n#if !HAKMEM_BUILD_RELEASE\n#endif\n#ifndef NDEBUG\n#endif\n#if defined(ENABLE_TRACE)\n#endif\n#ifdef MI_STATIC_LIB\n#endif\n#endif\n',
+    ]);
+    const byName = Object.fromEntries(guards.map((g) => [g.name, [g.release, g.debug]]));
+    assert.deepEqual(byName, {
+      ENABLE_TRACE: [undefined, '1'],
+      HAKMEM_BUILD_RELEASE: ['1', '0'],
+      JEMALLOC_DEBUG: [undefined, '1'],
+      MI_DEBUG: ['0', '2'],
+      NDEBUG: ['1', undefined],
+    });
   });
 });

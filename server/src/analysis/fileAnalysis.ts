@@ -98,10 +98,11 @@ export function analyseText(
   if (!tree) throw new Error(`could not parse ${path}`);
   try {
     // An edit inside one function body (typing) re-extracts that function only.
-    const extracted =
-      (options.previous && options.tree && updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc)) ||
-      extractFacts(path, text, tree, ctx.query, preproc, ctx.build);
-    const facts: FileFacts = { ...extracted, allocationAttributed: allocationAttributed(text, preproc, range) };
+    const incremental = options.previous && options.tree ? updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc) : undefined;
+    const extracted = incremental ?? extractFacts(path, text, tree, ctx.query, preproc, ctx.build);
+    // An edit inside one function body changes no declaration: its attributes stay as they were.
+    const attributed = (incremental && options.previous?.facts.allocationAttributed) || allocationAttributed(text, preproc, range);
+    const facts: FileFacts = { ...extracted, allocationAttributed: attributed };
     const pointerFacts = ctx.pointersEnabled ? extractPointerFacts(path, text, tree, preproc, ctx.pointerConfig) : noPointerFacts(path);
     return { facts, pointerFacts, deps: [...deps] };
   } finally {

@@ -38,6 +38,14 @@ function declarationAround(text: string, index: number): [number, number] {
   return [start, end];
 }
 
+/** True inside a preprocessor directive (a #define of an attribute macro is not a declaration). */
+function inDirective(text: string, index: number): boolean {
+  let lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  // A continued directive: walk back over lines ending in a backslash.
+  while (lineStart > 1 && text[lineStart - 2] === '\\') lineStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  return /^[ \t]*#/.test(text.slice(lineStart, lineStart + 64));
+}
+
 /** Drops directive lines and comments: what is left is the declaration the compiler sees. */
 function declarationText(raw: string): string {
   return raw
@@ -104,13 +112,14 @@ export function allocationAttributed(text: string, preproc: PreprocResult, range
   };
   let scannedUntil = -1;
   for (let m = triggers.exec(text); m && m.index < to; m = triggers.exec(text)) {
-    if (m.index < scannedUntil) continue;
-    const at = lineOf(m.index);
-    if (preproc.active[at] === 0) continue;
+    if (m.index < scannedUntil || inDirective(text, m.index)) continue;
+    if (preproc.active[lineOf(m.index)] === 0) continue;
     const [start, end] = declarationAround(text, m.index);
     scannedUntil = end;
     if (end - start > MAX_DECLARATION_CHARS) continue;
     const source = declarationText(text.slice(start, end));
+    // Macros as defined where the declaration ends (its own attribute macros are defined above it).
+    const at = lineOf(end);
     const expanded = expandMacros(source, (name) => preproc.macroAt(name, at));
     const seen = 'text' in expanded ? expanded.text : source;
     if (!ALLOCATION_ATTRIBUTE.test(seen)) continue;
