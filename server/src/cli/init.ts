@@ -33,7 +33,7 @@ export const command: CliCommand = {
       io.err(`hakmem init: no such folder: ${dir ?? root}\n`);
       return 2;
     }
-    const proposal = await proposeConfig(root, io.signal);
+    const proposal = await proposeConfig(root, { signal: io.signal });
     const shown = relative(io.cwd, proposal.path) || proposal.path;
     if (proposal.exists && !force && !dryRun) {
       io.err(`hakmem init: ${shown} already exists; not overwritten (--force replaces it, --dry-run shows the proposal)\n`);

@@ -42,7 +42,10 @@ function buildSection(guards: readonly GuardMacro[], pick: (g: GuardMacro) => st
  * configuration: its entry points, its debug guards' release values, cold
  * functions, include paths and the folders a Linux release does not build.
  */
-export async function proposeConfig(root: string, signal?: AbortSignal): Promise<ConfigProposal> {
+export async function proposeConfig(
+  root: string,
+  options: { readonly signal?: AbortSignal; /** Index in worker threads (the CLI); the language server keeps its memory down. */ readonly parallel?: boolean } = {},
+): Promise<ConfigProposal> {
   const base = defaultConfig(root);
   const layout = scanLayout(root, base.exclude);
   const texts = layout.files.map((f) => {
@@ -62,12 +65,12 @@ export async function proposeConfig(root: string, signal?: AbortSignal): Promise
     exclude: [...base.exclude, ...layout.exclude],
   };
 
-  const workspace = new Workspace(config, await loadC(), 'release');
+  const workspace = new Workspace(config, await loadC(), 'release', options.parallel ?? true);
   let entryPoints: string[];
   let described: string[];
   let coldPatterns: string[];
   try {
-    await workspace.indexFiles(discoverSources(config), undefined, signal);
+    await workspace.indexFiles(discoverSources(config), undefined, options.signal);
     const model = workspace.model();
     entryPoints = model.entryPoints.map((e) => e.name);
     described = model.entryPoints.map(describeEntryPoint);

@@ -63,7 +63,7 @@ export class EngineRequests {
     c.onRequest(Requests.profile, (params: ProfileBenchmarkParams, token) => this.profile(params, token));
     c.onRequest(Requests.locateFunction, (params: LocateFunctionParams) => this.locateFunction(params));
     // Only reads the tree: allowed in untrusted workspaces too.
-    c.onRequest(Requests.proposeConfig, (_params: unknown, token) => proposeConfig(this.host.root(), abortSignalOf(token)) as Promise<ProposeConfigResult>);
+    c.onRequest(Requests.proposeConfig, (_params: unknown, token) => proposeConfig(this.host.root(), { signal: abortSignalOf(token), parallel: false }) as Promise<ProposeConfigResult>);
   }
 
   dispose(): void {
