@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Notifications } from '../../server/src/protocol';
 import { BenchmarkLenses } from './benchLenses';
+import { createConfig, CREATE_CONFIG_COMMAND, onReachNotice } from './createConfig';
 import { Benchmarks } from './benchmarks';
 import { createLanguageClient, serverSettings } from './languageClient';
 import { HakmemStatusBar } from './statusBar';
@@ -62,6 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('hakmem.openProfile', () => benchmarks.openProfileFile()),
     vscode.commands.registerCommand('hakmem.showFlamegraph', (name?: string) => benchmarks.flame.reveal(name)),
     vscode.commands.registerCommand('hakmem.refreshBenchmarks', refresh),
+    vscode.commands.registerCommand(CREATE_CONFIG_COMMAND, () => createConfig(languageClient, output)),
+    onReachNotice(languageClient),
   );
   await languageClient.start();
   output.info('language server started');

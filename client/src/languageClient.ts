@@ -26,7 +26,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.c,*.h,*.inc,.hakmem.json}'),
     },
-    initializationOptions: { settings: serverSettings(), trusted: vscode.workspace.isTrusted },
+    initializationOptions: { settings: serverSettings(), trusted: vscode.workspace.isTrusted, reachNotice: true },
     outputChannel: output,
     traceOutputChannel: output,
     diagnosticCollectionName: 'hakmem',

@@ -92,14 +92,36 @@ export interface LocateFunctionResult {
   readonly character?: number;
 }
 
+/** A starting .hakmem.json for the workspace root, proposed from what the tree shows (nothing is written). */
+export interface ProposeConfigResult {
+  /** Absolute path where it would be written. */
+  readonly path: string;
+  /** True when a .hakmem.json is already there (the client asks before replacing it). */
+  readonly exists: boolean;
+  readonly text: string;
+  /** One line per decision (entry points, release values, exclusions). */
+  readonly summary: readonly string[];
+}
+
+/** Server → client, once: the entry points reach almost nothing, so a clean result means little. */
+export interface ReachNoticeParams {
+  readonly message: string;
+  readonly entryPoints: readonly string[];
+  readonly reachable: number;
+  readonly functions: number;
+}
+
 export const Requests = {
   listBenchmarks: 'hakmem/listBenchmarks',
   runBenchmark: 'hakmem/runBenchmark',
   profile: 'hakmem/profile',
   locateFunction: 'hakmem/locateFunction',
+  proposeConfig: 'hakmem/proposeConfig',
 } as const;
 
 export const Notifications = {
   /** Client → server: workspace trust granted (runs become allowed). */
   trustChanged: 'hakmem/trustChanged',
+  /** Server → client: ReachNoticeParams, sent instead of window/showMessage when the client asked for it (initializationOptions.reachNotice). */
+  reachNotice: 'hakmem/reachNotice',
 } as const;

@@ -4,6 +4,7 @@ import type { BuildName, HakmemConfig } from '../config/config';
 import { extractFacts } from '../facts/extract';
 import { updateFacts } from '../facts/incremental';
 import type { FileFacts } from '../facts/types';
+import { allocationAttributed } from '../hotpath/allocatorAttributes';
 import { extractPointerFacts, parsePointerConfig, type PointerConfig, type PointerFileFacts } from '../pointers';
 import { defaultPredefines, evaluatePreprocessor, MacroTable, type PreprocResult } from '../preproc';
 
@@ -97,9 +98,11 @@ export function analyseText(
   if (!tree) throw new Error(`could not parse ${path}`);
   try {
     // An edit inside one function body (typing) re-extracts that function only.
-    const facts =
-      (options.previous && options.tree && updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc)) ||
-      extractFacts(path, text, tree, ctx.query, preproc, ctx.build);
+    const incremental = options.previous && options.tree ? updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc) : undefined;
+    const extracted = incremental ?? extractFacts(path, text, tree, ctx.query, preproc, ctx.build);
+    // An edit inside one function body changes no declaration: its attributes stay as they were.
+    const attributed = (incremental && options.previous?.facts.allocationAttributed) || allocationAttributed(text, preproc, range);
+    const facts: FileFacts = { ...extracted, allocationAttributed: attributed };
     const pointerFacts = ctx.pointersEnabled ? extractPointerFacts(path, text, tree, preproc, ctx.pointerConfig) : noPointerFacts(path);
     return { facts, pointerFacts, deps: [...deps] };
   } finally {
@@ -149,6 +152,7 @@ export function mergeSlices(slices: readonly FileAnalysis[]): FileAnalysis {
       prototypeColdMarks,
       coldMarks: [...prototypeColdMarks, ...functions.flatMap((f) => f.registers)],
       envNames: [...new Set(facts.flatMap((f) => f.envNames))].sort(),
+      allocationAttributed: [...new Set(facts.flatMap((f) => f.allocationAttributed ?? []))].sort(),
     },
     pointerFacts: {
       ...first.pointerFacts,

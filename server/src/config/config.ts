@@ -26,6 +26,13 @@ export interface HakmemConfig {
   /** Absolute workspace root (the folder holding .hakmem.json). */
   readonly root: string;
   readonly entryPoints: readonly string[];
+  /**
+   * Recognise entry points beyond the patterns: functions with an allocation
+   * attribute and prefix families (mi_malloc/mi_free). On unless .hakmem.json
+   * lists its own entryPoints.
+   */
+  readonly recogniseEntryPoints: boolean;
+  /** The defaults plus .hakmem.json's coldPatterns (or only those, with coldPatternsReplaceDefaults). */
   readonly coldPatterns: readonly string[];
   readonly builds: Readonly<Record<BuildName, BuildDefines>>;
   readonly guardMacro: string;
@@ -43,6 +50,7 @@ export function defaultConfig(root: string): HakmemConfig {
   return {
     root,
     entryPoints: DEFAULT_ENTRY_POINTS,
+    recogniseEntryPoints: true,
     coldPatterns: DEFAULT_COLD_PATTERNS,
     builds: {
       release: { defines: DEFAULT_RELEASE_DEFINES, undefines: [] },
@@ -79,7 +87,8 @@ export function configFromRaw(root: string, raw: Record<string, unknown>): Hakme
   return {
     root,
     entryPoints: [...(strings(raw.entryPoints) ?? base.entryPoints), ...(strings(raw.extraEntryPoints) ?? [])],
-    coldPatterns: strings(raw.coldPatterns) ?? base.coldPatterns,
+    recogniseEntryPoints: strings(raw.entryPoints) === undefined,
+    coldPatterns: raw.coldPatternsReplaceDefaults === true ? (strings(raw.coldPatterns) ?? []) : [...base.coldPatterns, ...(strings(raw.coldPatterns) ?? [])],
     builds: { release: build(raw.release, base.builds.release), debug: build(raw.debug, base.builds.debug) },
     guardMacro: typeof raw.guardMacro === 'string' ? raw.guardMacro : base.guardMacro,
     includePaths: (strings(raw.includePaths) ?? []).map((p) => (isAbsolute(p) ? p : resolve(root, p))),

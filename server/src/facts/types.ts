@@ -84,6 +84,8 @@ export interface FileFacts {
   readonly envNames: readonly string[];
   /** `// hakmem-lint: ignore <code…>` comments: line → codes (empty set = every code). */
   readonly ignores: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Functions declared or defined here with `__attribute__((malloc))` or `alloc_size` (directly or through a macro). */
+  readonly allocationAttributed?: readonly string[];
   /** Preprocessor problems (unterminated #if …). */
   readonly preprocProblems: ReadonlyArray<{ readonly line: number; readonly message: string }>;
 }

@@ -1,5 +1,6 @@
 import { GlobSet } from '../config/glob';
 import type { ColdReason, FileFacts, FunctionFact, Span } from '../facts/types';
+import { selectEntryPoints, type EntryPoint } from './entryPoints';
 
 /** One call on the way from an entry point to a hot function. */
 export interface ChainStep {
@@ -25,6 +26,8 @@ export interface ReachInfo {
 
 export interface HotPathOptions {
   readonly entryPoints: readonly string[];
+  /** Also recognise entry points without configuration (allocation attributes, prefix families). */
+  readonly recogniseEntryPoints?: boolean;
   readonly coldPatterns: readonly string[];
   /** Functions the latest profile measured hot: name → self %. */
   readonly measuredHot?: ReadonlyMap<string, number>;
@@ -44,6 +47,8 @@ export interface HotPathModel {
   readonly hot: ReadonlyMap<string, ReachInfo>;
   /** Reachable from an entry point through any function (cold ones too): allocator internals. */
   readonly internal: ReadonlyMap<string, ReachInfo>;
+  /** The entry points the hot path starts from, in chain order. */
+  readonly entryPoints: readonly EntryPoint[];
 }
 
 interface Root {
@@ -98,6 +103,7 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
   const definitions = new Map<string, Definition[]>();
   const cold = new Map<string, ColdReason | 'name pattern'>();
   const annotatedHot: string[] = [];
+  const attributed = new Set<string>();
   for (const file of files) {
     for (const fn of file.functions) {
       let list = definitions.get(fn.name);
@@ -107,9 +113,9 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
       if (fn.hotAnnotation) annotatedHot.push(fn.name);
     }
     for (const mark of file.coldMarks) if (!cold.has(mark.name)) cold.set(mark.name, mark.reason);
+    for (const name of file.allocationAttributed ?? []) attributed.add(name);
   }
   const coldNames = new GlobSet(options.coldPatterns);
-  const entries = new GlobSet(options.entryPoints);
   const annotated = new Set(annotatedHot);
   for (const name of definitions.keys()) {
     // An explicit hakmem:hot wins over a name pattern, never over an attribute.
@@ -117,11 +123,11 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
   }
 
   // Roots in the order the entry points are listed (malloc before hak_alloc*), so chains start at the public API.
-  const entryRank = (name: string): number => options.entryPoints.findIndex((p) => new GlobSet([p]).matches(name));
-  const entryRoots: Root[] = [...definitions.keys()]
-    .filter((n) => entries.matches(n))
-    .sort((a, b) => entryRank(a) - entryRank(b) || a.localeCompare(b))
-    .map((name) => ({ name, reason: 'entry point' }));
+  const entryPoints = selectEntryPoints(
+    [...definitions].map(([name, defs]) => ({ name, isStatic: defs.every((d) => d.fn.isStatic) })),
+    { patterns: options.entryPoints, recognise: options.recogniseEntryPoints ?? false, attributed },
+  );
+  const entryRoots: Root[] = entryPoints.map((e) => ({ name: e.name, reason: 'entry point' }));
   const internal = breadthFirst(entryRoots, definitions, () => false);
   // A profile of a benchmark measures its harness too: only allocator functions join the hot path.
   const roots: Root[] = [
@@ -138,7 +144,7 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
     const info = hot.get(name);
     if (info && info.measuredSelfPct === undefined) hot.set(name, { ...info, measuredSelfPct: pct });
   }
-  return { definitions, cold, hot, internal };
+  return { definitions, cold, hot, internal, entryPoints };
 }
 
 /** "malloc → hak_alloc → refill" */

@@ -9,6 +9,7 @@ import { CancelledError, runSuite } from '../bench/runner';
 import { headline } from '../bench/verdict';
 import { resultsMessage } from '../bench/view';
 import { findBenchWorkspace, type BenchWorkspace } from '../bench/workspace';
+import { proposeConfig } from '../init/propose';
 import { CaptureError, hotFunctions, importProfile, serialiseModel, type ProfileModel } from '../profile';
 import { totalWeight } from '../profile/model';
 import { fewSamplesWarning, profileBenchmark, ProfilePrepareError } from '../bench/profileBenchmark';
@@ -20,6 +21,7 @@ import {
   type LocateFunctionResult,
   type ProfileBenchmarkParams,
   type ProfileResult,
+  type ProposeConfigResult,
   type RunBenchmarkParams,
   type RunBenchmarkResult,
 } from '../protocol';
@@ -63,6 +65,8 @@ export class EngineRequests {
     c.onRequest(Requests.runBenchmark, (params: RunBenchmarkParams, token) => this.runBenchmark(params, token));
     c.onRequest(Requests.profile, (params: ProfileBenchmarkParams, token) => this.profile(params, token));
     c.onRequest(Requests.locateFunction, (params: LocateFunctionParams) => this.locateFunction(params));
+    // Only reads the tree: allowed in untrusted workspaces too.
+    c.onRequest(Requests.proposeConfig, (_params: unknown, token) => proposeConfig(this.host.root(), { signal: abortSignalOf(token), parallel: false }) as Promise<ProposeConfigResult>);
   }
 
   dispose(): void {

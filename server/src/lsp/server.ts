@@ -5,6 +5,8 @@ import {
   CodeActionKind,
   DiagnosticSeverity,
   InlayHintKind,
+  MessageType,
+  ShowMessageNotification,
   FileChangeType,
   TextDocumentSyncKind,
   type Connection,
@@ -23,7 +25,8 @@ import { OpenDocument } from './documents';
 import { EngineRequests, MEASURED_HOT_SELF_PCT } from './engines';
 import { hoverAt } from './hover';
 import { profileLenses } from './profileLenses';
-import { Notifications } from '../protocol';
+import { reachNotice } from '../hotpath/reachNotice';
+import { Notifications, type ReachNoticeParams } from '../protocol';
 import type { Parser } from 'web-tree-sitter';
 
 /** Settings the client sends (hakmem.* in VS Code). */
@@ -65,6 +68,9 @@ export class HakmemServer {
   /** Latest profile: name → self % / total %, for CodeLens, hover and the measured-hot roots. */
   private measured = new Map<string, { selfPct: number; totalPct: number }>();
   private engines: EngineRequests | undefined;
+  /** The client shows hakmem/reachNotice itself (with a "Create .hakmem.json" action). */
+  private customReachNotice = false;
+  private reachNoticeSent = false;
   /** Resolves when the first index is complete (tests and requests wait on it). */
   ready: Promise<void> = Promise.resolve();
 
@@ -136,7 +142,8 @@ export class HakmemServer {
   private initialize(params: InitializeParams): InitializeResult {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (folder) this.root = pathOf(folder);
-    const init = params.initializationOptions as { settings?: Partial<ServerSettings>; trusted?: boolean } | undefined;
+    const init = params.initializationOptions as { settings?: Partial<ServerSettings>; trusted?: boolean; reachNotice?: boolean } | undefined;
+    this.customReachNotice = init?.reachNotice === true;
     this.settings = { ...DEFAULT_SETTINGS, ...(init?.settings ?? {}) };
     this.trusted = init?.trusted ?? true;
     return {
@@ -215,6 +222,22 @@ export class HakmemServer {
         (workspace.skipped.length ? `; skipped ${workspace.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : ''),
     );
     this.publishAll(true);
+    this.noticeSparseReach(workspace);
+  }
+
+  /** Once per session: entry points that reach almost nothing make every clean result meaningless. */
+  private noticeSparseReach(workspace: Workspace): void {
+    if (this.reachNoticeSent) return;
+    const notice = reachNotice(workspace.model());
+    if (!notice) return;
+    this.reachNoticeSent = true;
+    if (this.customReachNotice) {
+      const params: ReachNoticeParams = { message: notice.message, entryPoints: notice.entryPoints, reachable: notice.reachable, functions: notice.functions };
+      void this.connection.sendNotification(Notifications.reachNotice, params);
+    } else {
+      // A notification, not window/showMessageRequest: there is nothing to answer, and every client shows it.
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `HAKMEM: ${notice.message}; ${notice.hint}` });
+    }
   }
 
   private measuredHotRoots(): Map<string, number> {
