@@ -31,9 +31,7 @@ HAK_INLINE void *hak_class_pop(unsigned cls) {
 /* A small block: the slot is the pointer returned. */
 HAK_INLINE void *hak_small_alloc(unsigned cls) {
   void *slot = hak_class_pop(cls);
-#if !HAKMEM_BUILD_RELEASE
-  if (slot != NULL) hak_debug_mark_alloc(slot, NULL);
-#endif
+  HAK_DEBUG_MARK_ALLOC(slot);
   return slot;
 }
 
@@ -58,9 +56,7 @@ void *hak_alloc(size_t size) {
 
 void hak_free(void *ptr) {
   if (HAK_UNLIKELY(ptr == NULL)) return;
-#if !HAKMEM_BUILD_RELEASE
-  hak_debug_check_free(ptr);
-#endif
+  HAK_DEBUG_CHECK_FREE(ptr);
   hak_segment_t *seg = hak_seg_of(ptr);
   if (HAK_UNLIKELY(seg->kind != HAK_KIND_SMALL)) {
     hak_huge_free(seg, hak_user_from(ptr));

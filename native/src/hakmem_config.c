@@ -57,9 +57,7 @@ HAK_COLD void hak_core_init(void) {
   hak_settings.purge = (int)env_size("HAKMEM_PURGE", 1);
   pthread_key_create(&hak_thread_key, hak_thread_shutdown);
   pthread_atfork(hak_fork_prepare, hak_fork_parent, hak_fork_child);
-#if !HAKMEM_BUILD_RELEASE
-  if (hak_settings.verbose) atexit(hak_debug_report_exit);
-#endif
+  HAK_DEBUG_INIT();
   hak_initialising = 0;
   atomic_store_explicit(&hak_init_state, 2, memory_order_release);
 }

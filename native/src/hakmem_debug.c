@@ -127,14 +127,17 @@ void hak_debug_check_free(const void *p) {
   store_word(word, HAK_FREED_MARK ^ (uint64_t)(uintptr_t)p);
 }
 
-void hak_debug_mark_alloc(void *slot, hak_page_t *page) {
-  (void)page;
-  store_word((char *)slot + 8, 0);
+void hak_debug_mark_alloc(void *slot) {
+  if (slot != NULL) store_word((char *)slot + 8, 0);
 }
 
-void hak_debug_report_exit(void) {
+static void report_exit(void) {
   static const char line[] = "hakmem: debug build (checks for invalid free, double free, header corruption)\n";
   ssize_t ignored = write(2, line, sizeof line - 1);
   (void)ignored;
+}
+
+void hak_debug_init(void) {
+  if (hak_settings.verbose) atexit(report_exit);
 }
 #endif

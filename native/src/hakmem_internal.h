@@ -168,14 +168,29 @@ HAK_INTERNAL void hak_heap_fork_child(void);
 HAK_INTERNAL void hak_core_init(void) HAK_COLD;
 HAK_INTERNAL void hak_thread_register_init(hak_heap_t *heap) HAK_COLD;
 
-/* hakmem_debug.c: checks of the debug build (empty in release). */
+/* hakmem_debug.c: checks of the debug build. The hooks below are what the
+ * allocator calls; in the release build they compile to nothing and their
+ * arguments are not evaluated. */
 #if !HAKMEM_BUILD_RELEASE
 #define HAK_FREED_MARK ((uint64_t)0x6672656564626c6bull)
 HAK_INTERNAL void hak_debug_check_free(const void *p);
-HAK_INTERNAL void hak_debug_mark_alloc(void *slot, hak_page_t *page);
+HAK_INTERNAL void hak_debug_mark_alloc(void *slot);
 HAK_INTERNAL void hak_debug_segmap_set(const void *seg, bool present);
-HAK_INTERNAL void hak_debug_report_exit(void);
+HAK_INTERNAL void hak_debug_init(void) HAK_COLD;
 HAK_INTERNAL void hak_debug_fail(const char *what, const void *p, const char *detail) __attribute__((noreturn));
+/* A pointer passed to free: from hakmem, a block start, not freed twice, header intact. */
+#define HAK_DEBUG_CHECK_FREE(p) hak_debug_check_free(p)
+/* A small slot (or NULL) about to be returned by malloc: clear its freed mark. */
+#define HAK_DEBUG_MARK_ALLOC(slot) hak_debug_mark_alloc(slot)
+/* A segment (or large block's mapping) was mapped / is about to be unmapped. */
+#define HAK_DEBUG_SEGMAP_SET(seg, present) hak_debug_segmap_set(seg, present)
+/* Start-up of the debug checks (the HAKMEM_VERBOSE summary at exit). */
+#define HAK_DEBUG_INIT() hak_debug_init()
+#else
+#define HAK_DEBUG_CHECK_FREE(p) ((void)0)
+#define HAK_DEBUG_MARK_ALLOC(slot) ((void)0)
+#define HAK_DEBUG_SEGMAP_SET(seg, present) ((void)0)
+#define HAK_DEBUG_INIT() ((void)0)
 #endif
 
 #endif /* HAKMEM_INTERNAL_H */

@@ -71,9 +71,7 @@ HAK_COLD hak_segment_t *hak_segment_acquire(hak_heap_t *heap) {
   if (seg == NULL) {
     seg = (hak_segment_t *)os_map_aligned(HAK_SEG_SIZE, HAK_SEG_SIZE);
     if (seg == NULL) return NULL;
-#if !HAKMEM_BUILD_RELEASE
-    hak_debug_segmap_set(seg, true);
-#endif
+    HAK_DEBUG_SEGMAP_SET(seg, true);
   }
   seg->kind = HAK_KIND_SMALL;
   seg->pages_used = 0;
@@ -101,9 +99,7 @@ HAK_COLD void hak_segment_release(hak_segment_t *seg) {
   }
   pthread_mutex_unlock(&hak_os_lock);
   if (seg != NULL) {
-#if !HAKMEM_BUILD_RELEASE
-    hak_debug_segmap_set(seg, false);
-#endif
+    HAK_DEBUG_SEGMAP_SET(seg, false);
     munmap(seg, HAK_SEG_SIZE);
   }
 }
@@ -149,9 +145,7 @@ HAK_COLD void *hak_huge_alloc(size_t size, size_t alignment, bool zero) {
   hdr->kind = HAK_KIND_HUGE;
   hdr->cls = 0;
   hdr->check = HAK_HDR_LIVE ^ (uint64_t)(uintptr_t)hdr;
-#if !HAKMEM_BUILD_RELEASE
-  hak_debug_segmap_set(seg, true);
-#endif
+  HAK_DEBUG_SEGMAP_SET(seg, true);
   return user;
 oom:
   errno = ENOMEM;
@@ -160,9 +154,7 @@ oom:
 
 HAK_COLD void hak_huge_free(hak_segment_t *seg, hak_user_t user) {
   (void)user;
-#if !HAKMEM_BUILD_RELEASE
-  hak_debug_segmap_set(seg, false);
-#endif
+  HAK_DEBUG_SEGMAP_SET(seg, false);
   munmap(seg->map_base, seg->map_size);
 }
 
