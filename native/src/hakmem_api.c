@@ -51,7 +51,7 @@ static HAK_NOINLINE void *hak_mid_alloc(size_t size) {
 void *hak_alloc(size_t size) {
   if (HAK_LIKELY(size <= HAK_SMALL_MAX)) return hak_small_alloc(hak_size_class(size));
   if (size <= HAK_MID_MAX) return hak_mid_alloc(size);
-  return hak_huge_alloc(size, 16, false);
+  return hak_huge_alloc(size, HAK_ALIGN, false);
 }
 
 void hak_free(void *ptr) {
@@ -90,7 +90,7 @@ void *hak_alloc_zeroed(size_t count, size_t size) {
     errno = ENOMEM;
     return NULL;
   }
-  if (total > HAK_MID_MAX) return hak_huge_alloc(total, 16, true); /* fresh mappings are zero */
+  if (total > HAK_MID_MAX) return hak_huge_alloc(total, HAK_ALIGN, true); /* fresh mappings are zero */
   void *p = hak_alloc(total);
   if (p != NULL) memset(p, 0, total);
   return p;
@@ -117,7 +117,7 @@ void *hak_realloc(void *ptr, size_t size) {
  * a multiple of the alignment (pages start slice-aligned); larger ones, and
  * big sizes, get their own mapping. `alignment` is a power of two. */
 void *hak_alloc_aligned(size_t alignment, size_t size) {
-  if (alignment <= 16) return hak_alloc(size);
+  if (alignment <= HAK_ALIGN) return hak_alloc(size);
   if ((alignment & (alignment - 1)) != 0) {
     errno = EINVAL;
     return NULL;
@@ -182,14 +182,15 @@ HAK_EXPORT void *aligned_alloc(size_t alignment, size_t size) {
 
 HAK_EXPORT void *memalign(size_t alignment, size_t size) { return aligned_alloc(alignment, size); }
 
-HAK_EXPORT void *valloc(size_t size) { return hak_alloc_aligned(4096, size); }
+HAK_EXPORT void *valloc(size_t size) { return hak_alloc_aligned(hak_os_page_size(), size); }
 
 HAK_EXPORT void *pvalloc(size_t size) {
-  size_t rounded = (size + 4095) & ~(size_t)4095;
+  size_t page = hak_os_page_size();
+  size_t rounded = (size + page - 1) & ~(page - 1);
   if (rounded < size) {
     errno = ENOMEM;
     return NULL;
   }
-  return hak_alloc_aligned(4096, rounded == 0 ? 4096 : rounded);
+  return hak_alloc_aligned(page, rounded == 0 ? page : rounded);
 }
 #endif

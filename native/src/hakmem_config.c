@@ -1,8 +1,8 @@
 /*
- * Start-up: settings read once from the environment, the thread-exit hook
- * and the fork handlers (the size-class tables are in hakmem_class.c).
- * Nothing here runs on the allocation fast paths; later code reads only the
- * cached hak_settings.
+ * Start-up: settings read once from the environment, the OS page size, the
+ * thread-exit hook and the fork handlers (the size-class tables are in
+ * hakmem_class.c). Nothing here runs on the allocation fast paths; later
+ * code reads only the cached hak_settings.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -55,6 +55,7 @@ HAK_COLD void hak_core_init(void) {
   hak_settings.segment_cache = env_size("HAKMEM_SEGMENT_CACHE", hak_settings.segment_cache);
   hak_settings.verbose = (int)env_size("HAKMEM_VERBOSE", 0);
   hak_settings.purge = (int)env_size("HAKMEM_PURGE", 1);
+  hak_os_init();
   pthread_key_create(&hak_thread_key, hak_thread_shutdown);
   pthread_atfork(hak_fork_prepare, hak_fork_parent, hak_fork_child);
   HAK_DEBUG_INIT();

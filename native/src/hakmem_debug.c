@@ -88,7 +88,7 @@ static void store_word(void *at, uint64_t v) { memcpy(at, &v, sizeof v); }
 
 /* Validates a pointer passed to free and marks the block freed. */
 void hak_debug_check_free(const void *p) {
-  if (((uintptr_t)p & 15) != 0) hak_debug_fail("invalid free", p, "not a block start (not 16-byte aligned)");
+  if (((uintptr_t)p & (HAK_ALIGN - 1)) != 0) hak_debug_fail("invalid free", p, "not a block start (not 16-byte aligned)");
   hak_segment_t *seg = hak_seg_of(p);
   if (!segmap_has(seg)) hak_debug_fail("invalid free", p, "not allocated by hakmem (or already freed and unmapped)");
   if (seg->kind == HAK_KIND_HUGE) {

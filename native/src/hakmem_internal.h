@@ -49,6 +49,10 @@
 #define HAK_SLICE_SIZE ((size_t)1 << HAK_SLICE_SHIFT)
 #define HAK_SLICES (HAK_SEG_SIZE / HAK_SLICE_SIZE) /* 64; slice 0 is the header */
 
+/* Every pointer returned is aligned to at least this (slot strides and the
+ * header size are multiples of it). */
+#define HAK_ALIGN 16
+
 /* Size classes: 16-byte steps up to 256 bytes (classes 0..15; class 0
  * serves malloc(0) to malloc(16)), then four classes per power of two up to
  * HAK_MID_MAX (slack at most 25%, 12.5% on average). Classes up to
@@ -57,8 +61,14 @@
 #define HAK_CLASSES 56          /* last mid class: 262144 */
 
 /* How many bytes of fresh slots one page extension carves (keeps RSS close
- * to what is used). */
+ * to what is used). A tuning step, not the OS page size: any value works. */
 #define HAK_EXTEND_BYTES 4096
+
+/* OS page size: queried once at start (hak_os_page_size()). The layout
+ * needs only that it divides a slice: segments and pages are slice-aligned
+ * and cached segments drop their memory slice by slice (madvise).
+ * HAK_OS_PAGE_MAX is that bound; nothing else assumes a size. */
+#define HAK_OS_PAGE_MAX HAK_SLICE_SIZE
 
 enum { HAK_KIND_SMALL = 1, HAK_KIND_MID = 2, HAK_KIND_HUGE = 3 };
 
@@ -149,6 +159,8 @@ HAK_INTERNAL void hak_huge_free(hak_segment_t *seg, hak_user_t user) HAK_COLD;
 HAK_INTERNAL void *hak_huge_realloc(hak_segment_t *seg, hak_user_t user, size_t size) HAK_COLD;
 HAK_INTERNAL size_t hak_huge_usable(hak_segment_t *seg, hak_user_t user);
 HAK_INTERNAL hak_heap_t *hak_heap_map(void) HAK_COLD;
+HAK_INTERNAL void hak_os_init(void) HAK_COLD;
+HAK_INTERNAL size_t hak_os_page_size(void);
 HAK_INTERNAL void hak_os_fork_prepare(void);
 HAK_INTERNAL void hak_os_fork_parent(void);
 HAK_INTERNAL void hak_os_fork_child(void);

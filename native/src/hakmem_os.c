@@ -15,13 +15,17 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "hakmem_internal.h"
 
-#define HAK_OS_PAGE ((size_t)4096)
 /* Bytes before a large block's BASE: the fields of hak_segment_t a large
  * segment uses (kind .. map_base), rounded to 64. */
 #define HAK_HUGE_PREFIX ((size_t)64)
+/* Larger sizes or alignments fail with ENOMEM: they cannot fit the 48-bit
+ * address space (and the bounds keep the size arithmetic from overflowing). */
+#define HAK_HUGE_MAX_SIZE ((size_t)1 << 46)
+#define HAK_HUGE_MAX_ALIGN ((size_t)1 << 40)
 _Static_assert(offsetof(hak_segment_t, free_slices) <= HAK_HUGE_PREFIX, "large prefix holds the used fields");
 
 static pthread_mutex_t hak_os_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -31,6 +35,29 @@ static char *hak_heap_chunk;             /* unused tail of the last heap chunk *
 static size_t hak_heap_chunk_left;
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) & ~(to - 1); }
+
+/* Used only if sysconf cannot tell (it always can on Linux). */
+#define HAK_OS_PAGE_DEFAULT ((size_t)4096)
+/* Heap structures are carved from chunks of this size. */
+#define HAK_HEAP_CHUNK ((size_t)64 << 10)
+
+/* The OS page size, 0 until queried: at start (hak_os_init), or by the
+ * first large block if one is allocated before start-up ran. */
+static _Atomic size_t hak_os_page;
+
+static size_t os_page_query(void) {
+  long page = sysconf(_SC_PAGESIZE);
+  size_t size = page > 0 ? (size_t)page : HAK_OS_PAGE_DEFAULT;
+  atomic_store_explicit(&hak_os_page, size, memory_order_relaxed);
+  return size;
+}
+
+size_t hak_os_page_size(void) {
+  size_t page = atomic_load_explicit(&hak_os_page, memory_order_relaxed);
+  return HAK_LIKELY(page != 0) ? page : os_page_query();
+}
+
+HAK_COLD void hak_os_init(void) { (void)os_page_query(); }
 
 static void *os_map(size_t size) {
   void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -106,8 +133,8 @@ HAK_COLD void hak_segment_release(hak_segment_t *seg) {
 
 HAK_COLD void *hak_huge_alloc(size_t size, size_t alignment, bool zero) {
   (void)zero; /* fresh mappings are zero-filled */
-  if (alignment < 16) alignment = 16;
-  if (size > ((size_t)1 << 46) || alignment > ((size_t)1 << 40)) {
+  if (alignment < HAK_ALIGN) alignment = HAK_ALIGN;
+  if (size > HAK_HUGE_MAX_SIZE || alignment > HAK_HUGE_MAX_ALIGN) {
     errno = ENOMEM;
     return NULL;
   }
@@ -117,14 +144,14 @@ HAK_COLD void *hak_huge_alloc(size_t size, size_t alignment, bool zero) {
   if (alignment < HAK_SEG_SIZE) {
     /* Segment-aligned mapping; USER right after prefix + header. */
     size_t offset = round_up(HAK_HUGE_PREFIX + HAK_HEADER_SIZE, alignment);
-    length = round_up(offset + size, HAK_OS_PAGE);
+    length = round_up(offset + size, hak_os_page_size());
     seg = os_map_aligned(length, HAK_SEG_SIZE);
     if (seg == NULL) goto oom;
     user = seg + offset;
   } else {
     /* USER is itself segment-aligned: the segment header goes one segment
      * below it (hak_seg_of rounds USER - 1 down). */
-    size_t body = round_up(size, HAK_OS_PAGE);
+    size_t body = round_up(size, hak_os_page_size());
     size_t raw_length = alignment + HAK_SEG_SIZE + body;
     char *raw = os_map(raw_length);
     if (raw == NULL) goto oom;
@@ -168,23 +195,23 @@ HAK_COLD void *hak_huge_realloc(hak_segment_t *seg, hak_user_t user, size_t size
   char *p = hak_user_ptr(user);
   size_t usable = hak_huge_usable(seg, user);
   if (size <= usable) {
-    size_t keep = round_up((size_t)(p - seg->map_base) + size, HAK_OS_PAGE);
+    size_t keep = round_up((size_t)(p - seg->map_base) + size, hak_os_page_size());
     if (usable >= 2 * size && keep < seg->map_size) { /* give back the unused tail */
       munmap(seg->map_base + keep, seg->map_size - keep);
       seg->map_size = keep;
     }
     return p;
   }
-  if (size > ((size_t)1 << 46)) {
+  if (size > HAK_HUGE_MAX_SIZE) {
     errno = ENOMEM;
     return NULL;
   }
-  size_t grown = round_up((size_t)(p - seg->map_base) + size, HAK_OS_PAGE);
+  size_t grown = round_up((size_t)(p - seg->map_base) + size, hak_os_page_size());
   if (mremap(seg->map_base, seg->map_size, grown, 0) != MAP_FAILED) {
     seg->map_size = grown;
     return p;
   }
-  void *q = hak_huge_alloc(size + size / 4, 16, false); /* headroom for repeated growth */
+  void *q = hak_huge_alloc(size + size / 4, HAK_ALIGN, false); /* headroom for repeated growth */
   if (q == NULL) return NULL;
   memcpy(q, p, usable);
   hak_huge_free(seg, user);
@@ -197,7 +224,7 @@ HAK_COLD hak_heap_t *hak_heap_map(void) {
   size_t need = round_up(sizeof(hak_heap_t), 64);
   pthread_mutex_lock(&hak_os_lock);
   if (hak_heap_chunk_left < need) {
-    size_t chunk = round_up(need * 16, 65536);
+    size_t chunk = round_up(need * 16, HAK_HEAP_CHUNK);
     hak_heap_chunk = os_map(chunk);
     hak_heap_chunk_left = hak_heap_chunk != NULL ? chunk : 0;
   }
