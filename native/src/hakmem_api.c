@@ -20,8 +20,12 @@ HAK_INLINE void *hak_class_pop(unsigned cls) {
     hak_page_t *page = heap->pages[cls];
     void *slot = page->free;
     if (HAK_LIKELY(slot != NULL)) {
+      /* A free list holds only carved slots of its page. */
+      HAK_ASSERT(hak_page_has_slot(page, slot));
       page->free = hak_link_get(slot);
       page->used++;
+      /* used counts slots handed out: at most the slots carved. */
+      HAK_ASSERT(page->used <= page->capacity);
       return slot;
     }
   }
@@ -31,6 +35,8 @@ HAK_INLINE void *hak_class_pop(unsigned cls) {
 /* A small block: the slot is the pointer returned. */
 HAK_INLINE void *hak_small_alloc(unsigned cls) {
   void *slot = hak_class_pop(cls);
+  /* Headerless: the slot is the pointer returned, aligned like every result. */
+  HAK_ASSERT(((uintptr_t)slot & (HAK_ALIGN - 1)) == 0);
   HAK_DEBUG_MARK_ALLOC(slot);
   return slot;
 }
@@ -40,6 +46,8 @@ static HAK_NOINLINE void *hak_mid_alloc(size_t size) {
   unsigned cls = hak_size_class(size);
   void *slot = hak_class_pop(cls);
   if (slot == NULL) return NULL;
+  /* The slot is BASE, 16-aligned, so USER = BASE + 16 is 16-aligned too. */
+  HAK_ASSERT(((uintptr_t)slot & (HAK_ALIGN - 1)) == 0);
   hak_base_t base = hak_slot_base(slot);
   hak_header_t *hdr = hak_base_header(base);
   hdr->kind = HAK_KIND_MID;
@@ -64,10 +72,16 @@ void hak_free(void *ptr) {
   }
   hak_page_t *page = hak_page_of(seg, ptr);
   void *slot = ptr;
+  /* A pointer into a page segment is a small or mid block of a page in use. */
+  HAK_ASSERT(page->kind == HAK_KIND_SMALL || page->kind == HAK_KIND_MID);
   if (page->kind == HAK_KIND_MID) slot = hak_base_slot(hak_user_to_base(hak_user_from(ptr)));
+  HAK_ASSERT(hak_page_has_slot(page, slot));
   hak_heap_t *heap = seg->heap;
+  /* A segment's owner is written before any block of it is handed out. */
+  HAK_ASSERT(heap != NULL);
   if (HAK_LIKELY(heap == hak_tls_heap)) {
-    /* Owner: push on the page's local free list. */
+    /* Owner: push on the page's local free list. used counts this block. */
+    HAK_ASSERT(page->used > 0);
     hak_link_set(slot, page->free);
     page->free = slot;
     page->used--;
@@ -81,6 +95,7 @@ size_t hak_usable_size(const void *ptr) {
   if (ptr == NULL) return 0;
   hak_segment_t *seg = hak_seg_of(ptr);
   if (seg->kind != HAK_KIND_SMALL) return hak_huge_usable(seg, hak_user_from(ptr));
+  HAK_ASSERT(hak_page_of(seg, ptr)->kind != 0);
   return hak_class_size[hak_page_of(seg, ptr)->cls];
 }
 

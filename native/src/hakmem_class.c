@@ -3,8 +3,8 @@
  * size -> class table for requests up to 1 KiB (hak_size_class in
  * hakmem_internal.h computes the class above that). The three tables are
  * generated at compile time from the rule below, so changing the rule
- * changes them all; the static assertions check them against
- * hak_size_class.
+ * changes them all; the static assertions and, in the debug build,
+ * hak_class_tables_are_valid() check them against hak_size_class.
  *
  *   class   slot size in bytes                              slices per page
  *    0..15  16, 32, 48, ... 256 (16-byte steps)              1
@@ -64,3 +64,22 @@ _Static_assert(HAK_CLASS_SIZE(HAK_CLASSES - 1) == HAK_MID_MAX, "mid classes end 
 _Static_assert(HAK_CLASS_SIZE(23) == 1024 && HAK_CLASS_SIZE(24) == 1280, "size->class formula above 1 KiB starts at class 24");
 _Static_assert(HAK_CLASS_OF16(64) == 23 && HAK_CLASS_OF16(17) == 16 && HAK_CLASS_OF16(16) == 15, "1 KiB table");
 _Static_assert(HAK_CLASS_SLICES(HAK_CLASSES - 1) < HAK_SLICES, "largest mid page fits a segment");
+
+#if HAK_ASSERT_ON
+/* Each class's size maps back to it and one byte more to the next class;
+ * sizes grow in multiples of HAK_ALIGN; small pages are one slice, mid
+ * pages hold at least 4 blocks and fit a segment beside its header. */
+bool hak_class_tables_are_valid(void) {
+  for (unsigned cls = 0; cls < HAK_CLASSES; cls++) {
+    size_t size = hak_class_size[cls];
+    if (size % HAK_ALIGN != 0 || hak_size_class(size) != cls) return false;
+    if (cls > 0 && (size <= hak_class_size[cls - 1] || hak_size_class(hak_class_size[cls - 1] + 1) != cls)) return false;
+    if (cls <= HAK_CLASS_SMALL_LAST ? hak_class_slices[cls] != 1
+                                    : hak_class_slices[cls] * HAK_SLICE_SIZE < 4 * (size + HAK_HEADER_SIZE) ||
+                                          hak_class_slices[cls] >= HAK_SLICES)
+      return false;
+  }
+  return hak_size_class(0) == 0 && hak_class_size[HAK_CLASS_SMALL_LAST] == HAK_SMALL_MAX &&
+         hak_class_size[HAK_CLASSES - 1] == HAK_MID_MAX;
+}
+#endif

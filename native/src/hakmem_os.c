@@ -47,6 +47,8 @@ static _Atomic size_t hak_os_page;
 
 static size_t os_page_query(void) {
   long page = sysconf(_SC_PAGESIZE);
+  /* The layout needs a power of two that divides a slice (see HAK_OS_PAGE_MAX). */
+  HAK_ASSERT(page > 0 && ((size_t)page & ((size_t)page - 1)) == 0 && (size_t)page <= HAK_OS_PAGE_MAX);
   size_t size = page > 0 ? (size_t)page : HAK_OS_PAGE_DEFAULT;
   atomic_store_explicit(&hak_os_page, size, memory_order_relaxed);
   return size;
@@ -99,7 +101,12 @@ HAK_COLD hak_segment_t *hak_segment_acquire(hak_heap_t *heap) {
     seg = (hak_segment_t *)os_map_aligned(HAK_SEG_SIZE, HAK_SEG_SIZE);
     if (seg == NULL) return NULL;
     HAK_DEBUG_SEGMAP_SET(seg, true);
+  } else {
+    /* A cached segment is empty and has no owner (hak_segment_release). */
+    HAK_ASSERT(seg->kind == HAK_KIND_SMALL && seg->pages_used == 0 && seg->heap == NULL);
   }
+  /* Segments are HAK_SEG_SIZE-aligned: hak_seg_of finds them by rounding. */
+  HAK_ASSERT(((uintptr_t)seg & HAK_SEG_MASK) == 0);
   seg->kind = HAK_KIND_SMALL;
   seg->pages_used = 0;
   seg->heap = heap;
@@ -114,6 +121,9 @@ HAK_COLD hak_segment_t *hak_segment_acquire(hak_heap_t *heap) {
 /* An empty segment goes to the process cache, or back to the OS when the
  * cache is full (HAKMEM_SEGMENT_CACHE), so a steady-state loop stays bounded. */
 HAK_COLD void hak_segment_release(hak_segment_t *seg) {
+  /* Only empty page segments come here: every page freed, unlinked from its heap. */
+  HAK_ASSERT(seg->kind == HAK_KIND_SMALL && seg->pages_used == 0 && seg->free_slices == ~(uint64_t)1);
+  HAK_ASSERT(seg->next == NULL && seg->prev == NULL);
   pthread_mutex_lock(&hak_os_lock);
   if (hak_segment_cache_count < hak_settings.segment_cache) {
     /* Cached segments keep their mapping but not their memory. */
@@ -172,6 +182,9 @@ HAK_COLD void *hak_huge_alloc(size_t size, size_t alignment, bool zero) {
   hdr->kind = HAK_KIND_HUGE;
   hdr->cls = 0;
   hdr->check = HAK_HDR_LIVE ^ (uint64_t)(uintptr_t)hdr;
+  /* USER has the alignment asked for, and free finds the segment header
+   * with the same O(1) rounding as for pages. */
+  HAK_ASSERT(((uintptr_t)user & (alignment - 1)) == 0 && hak_seg_of(user) == s);
   HAK_DEBUG_SEGMAP_SET(seg, true);
   return user;
 oom:
@@ -181,11 +194,14 @@ oom:
 
 HAK_COLD void hak_huge_free(hak_segment_t *seg, hak_user_t user) {
   (void)user;
+  /* A large block has a segment of its own, of kind HAK_KIND_HUGE. */
+  HAK_ASSERT(seg->kind == HAK_KIND_HUGE && hak_seg_of(hak_user_ptr(user)) == seg);
   HAK_DEBUG_SEGMAP_SET(seg, false);
   munmap(seg->map_base, seg->map_size);
 }
 
 size_t hak_huge_usable(hak_segment_t *seg, hak_user_t user) {
+  HAK_ASSERT(seg->kind == HAK_KIND_HUGE && (char *)hak_user_ptr(user) < seg->map_base + seg->map_size);
   return (size_t)((seg->map_base + seg->map_size) - (char *)hak_user_ptr(user));
 }
 
@@ -234,6 +250,8 @@ HAK_COLD hak_heap_t *hak_heap_map(void) {
     hak_heap_chunk += need;
     hak_heap_chunk_left -= need;
   }
+  /* Heaps are cache-line aligned: chunks are page-aligned, each heap takes a multiple of 64 bytes. */
+  HAK_ASSERT(((uintptr_t)heap & 63) == 0);
   pthread_mutex_unlock(&hak_os_lock);
   return heap;
 }
