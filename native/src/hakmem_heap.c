@@ -228,6 +228,8 @@ static void heap_drain_remote(hak_heap_t *heap) {
 
 /* Called after a local free left a page empty or brought it off the full list. */
 void hak_page_free_slow(hak_heap_t *heap, hak_page_t *page) {
+  /* Called by the heap's owner for a page in use of one of its segments. */
+  HAK_ASSERT(page->kind != 0 && hak_seg_of(page)->heap == heap);
   if (page->in_full) {
     full_list_remove(heap, page);
     class_list_push_back(heap, page);

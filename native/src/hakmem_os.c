@@ -209,6 +209,7 @@ size_t hak_huge_usable(hak_segment_t *seg, hak_user_t user) {
  * moving keeps the segment alignment), otherwise moves the data. */
 HAK_COLD void *hak_huge_realloc(hak_segment_t *seg, hak_user_t user, size_t size) {
   char *p = hak_user_ptr(user);
+  HAK_ASSERT(seg->kind == HAK_KIND_HUGE && hak_seg_of(p) == seg);
   size_t usable = hak_huge_usable(seg, user);
   if (size <= usable) {
     size_t keep = round_up((size_t)(p - seg->map_base) + size, hak_os_page_size());
