@@ -189,7 +189,7 @@ static bool invalid(const char *what, const void *p, const char *detail) {
 }
 
 #define PAGE_CHECK(cond, detail) \
-  do {                           \
+  do { \
     if (!(cond)) return invalid("invalid page", page, detail); \
   } while (0)
 
@@ -243,7 +243,7 @@ bool hak_page_is_valid(const hak_page_t *page) {
 }
 
 #define SEG_CHECK(cond, detail) \
-  do {                          \
+  do { \
     if (!(cond)) return invalid("invalid segment", seg, detail); \
   } while (0)
 
@@ -278,7 +278,7 @@ bool hak_segment_is_valid(const hak_segment_t *seg, const hak_heap_t *heap) {
 }
 
 #define HEAP_CHECK(cond, detail) \
-  do {                           \
+  do { \
     if (!(cond)) return invalid("invalid heap", heap, detail); \
   } while (0)
 
