@@ -77,7 +77,7 @@ export function isErrorPath(body: string): boolean {
   return REPORTS_ERROR.test(body) && LEAVES.test(body.trim());
 }
 
-const MAY_BE_CONSTANT = /\b(?:true|false|NULL|\d)/;
+const MAY_BE_CONSTANT = /\b(?:true|false|\d|[A-Z_][A-Z0-9_]*\b)/;
 
 /** Per argument of a call's text, the value of the integer-constant ones; undefined when none is. */
 export function constantArguments(callText: string, lookup: Lookup): Array<string | null> | undefined {

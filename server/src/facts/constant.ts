@@ -11,6 +11,8 @@ type Lookup = (name: string) => MacroDef | undefined;
 /** Punctuators that make an expression something other than an integer constant expression. */
 const NOT_CONSTANT = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=', '++', '--', '.', '->', '[', ']', '{', '}', ';']);
 
+const KNOWN_CONSTANT_WORDS = new Set(['true', 'false', 'NULL', '__builtin_expect']);
+
 /** Index of the `)` closing the `(` at `open`, or -1. */
 function closing(toks: readonly Tok[], open: number): number {
   let depth = 0;
@@ -57,6 +59,8 @@ function unwrapExpect(toks: readonly Tok[]): Tok[] {
  */
 export function constantValue(expr: string, lookup: Lookup): bigint | undefined {
   if (expr.length > 4096) return undefined;
+  // A name that is no macro stays a name after expansion: not a constant (and no need to expand).
+  for (const m of expr.matchAll(/[A-Za-z_]\w*/g)) if (!KNOWN_CONSTANT_WORDS.has(m[0]) && !lookup(m[0])) return undefined;
   let toks: Tok[];
   try {
     toks = unwrapExpect(expand(tokenize(expr), newContext(lookup)));
