@@ -128,10 +128,18 @@ const MAY_DECLARE_CONSTANT = /\bstatic\s+const\s+(?:bool|_Bool|int|unsigned|long
 export function runtimeConstants(text: string, preproc: PreprocResult): Map<string, bigint> {
   const out = new Map<string, bigint>();
   if (!MAY_DECLARE_CONSTANT.test(text)) return out;
+  // Matches come in text order: lines are counted from the previous match on.
+  let counted = 0;
+  let line = 0;
+  const lineAt = (index: number): number => {
+    line += countNewlines(text, counted, index);
+    counted = index;
+    return line;
+  };
   for (const m of text.matchAll(CONST_DECLARATION)) {
-    const startLine = countLines(text, m.index);
+    const startLine = lineAt(m.index);
     const initStart = m.index + m[0].indexOf('=', m[0].indexOf(m[1]!)) + 1;
-    const initLine = countLines(text, initStart);
+    const initLine = lineAt(initStart);
     if (preproc.active[startLine] === 0) continue;
     const lines = m[2]!.split('\n');
     const kept = lines.filter((l, i) => preproc.active[initLine + i] !== 0 && !/^\s*#/.test(l)).join(' ');
@@ -141,9 +149,9 @@ export function runtimeConstants(text: string, preproc: PreprocResult): Map<stri
   return out;
 }
 
-function countLines(text: string, index: number): number {
+function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
 
