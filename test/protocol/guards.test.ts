@@ -131,6 +131,10 @@ describe('slow-path OS calls over the protocol', () => {
     const large = await f.finding('hot-path-syscall', 'return mmap(NULL, size');
     assert.equal(large.severity, 3);
     assert.match(msg(large), /behind the unlikely branch `if \(mi_unlikely\(size > MI_LARGE_MAX\)\)` at alloc\.c:27/);
+    const branch = large.relatedInformation?.find((r) => r.message.startsWith('slow path:'));
+    assert.ok(branch, 'the branch is related information');
+    assert.equal(branch.message, 'slow path: unlikely branch: if (mi_unlikely(size > MI_LARGE_MAX))');
+    assert.equal(branch.location.range.start.line, 26);
     const fast = await f.finding('hot-path-syscall', 'MADV_DONTNEED');
     assert.equal(fast.severity, 2);
     assert.match(msg(fast), /on every call of mi_free \(fast path/);

@@ -2,7 +2,7 @@ import type { FileFacts, Span } from '../facts/types';
 import type { PointerModel } from '../pointers';
 import { relative } from 'node:path';
 import { guardFor, type HakmemConfig } from '../config/config';
-import type { HotPathModel, ReachInfo } from '../hotpath/graph';
+import type { HotPathModel, ReachInfo, SlowStep } from '../hotpath/graph';
 import type { RuleCode, Severity } from '../rules/codes';
 import type { RuleContext } from '../rules/rule';
 import { FUNCTION_RULES } from '../rules';
@@ -47,6 +47,12 @@ export function chainLocations(info: ReachInfo, model: HotPathModel): RelatedLoc
   return out;
 }
 
+/** The branch (or noinline function) that makes a finding's place slow. */
+function slowLocation(step: SlowStep): RelatedLocation {
+  const what = step.kind === 'noinline function' ? step.condition : `${step.kind}: ${step.condition}`;
+  return { path: step.path, span: { line: step.line, column: 0, endLine: step.line, endColumn: 0 }, message: `slow path: ${what}` };
+}
+
 function ignored(facts: FileFacts, finding: Pick<RawFinding, 'code' | 'span'>): boolean {
   for (let line = finding.span.line; line <= finding.span.endLine; line++) {
     const codes = facts.ignores.get(line);
@@ -88,7 +94,9 @@ export function findingsForFile(facts: FileFacts, model: HotPathModel, config: H
       for (const raw of rule.check(ctx)) {
         if (ignored(facts, raw)) continue;
         const severity = capped(configured, raw.severityCap);
-        findings.push({ code: raw.code, severity, path: facts.path, span: raw.span, message: raw.message, related: chainLocations(raw.reach, model) });
+        const related = chainLocations(raw.reach, model);
+        if (raw.slowStep) related.push(slowLocation(raw.slowStep));
+        findings.push({ code: raw.code, severity, path: facts.path, span: raw.span, message: raw.message, related });
       }
     }
   }

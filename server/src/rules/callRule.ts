@@ -1,5 +1,5 @@
 import type { RuleCode, Severity } from './codes';
-import { calledAs, callsTo, placeOf, placePhrase, type FunctionRule, type RuleContext } from './rule';
+import { calledAs, callsTo, placeFields, placeOf, placePhrase, type FunctionRule, type RuleContext } from './rule';
 
 export interface HotCallOptions {
   /** Severity at most, when the call is only on the slow path (OS calls on refill and purge paths). */
@@ -30,7 +30,7 @@ export function hotCallRule(
         out.push({
           code,
           span: call.span,
-          reach: place.reach,
+          ...placeFields(place),
           message: `${what} ${verb} ${placePhrase(ctx, place)}; ${tail}`,
           ...(!place.fast && options.slowPathCap ? { severityCap: options.slowPathCap } : {}),
         });

@@ -1,6 +1,6 @@
 import { objectPath } from '../facts/branches';
 import type { IncrementTargetKind } from '../facts/types';
-import { placeOf, placePhrase, type FunctionRule } from './rule';
+import { placeFields, placeOf, placePhrase, type FunctionRule } from './rule';
 
 /** Globals, thread-locals and statics are statistics; fields reached through a pointer are allocator state. */
 const COUNTER_KINDS: ReadonlySet<IncrementTargetKind> = new Set(['global', 'thread-local', 'static-local', 'global-field', 'global-stat-array']);
@@ -30,7 +30,7 @@ export const hotPathCounter: FunctionRule = {
       out.push({
         code: 'hot-path-counter' as const,
         span: inc.span,
-        reach: place.reach,
+        ...placeFields(place),
         message: `statistics update of ${inc.target} (${KIND_WORDS[inc.kind]}) ${placePhrase(ctx, place)}; nothing on the hot path reads it, so keep it out of release builds with ${ctx.guard('hot-path-counter').text}`,
       });
     }

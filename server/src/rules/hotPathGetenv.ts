@@ -1,4 +1,4 @@
-import { calledAs, callsTo, placeOf, placePhrase, type FunctionRule } from './rule';
+import { calledAs, callsTo, placeFields, placeOf, placePhrase, type FunctionRule } from './rule';
 
 const GETENV = new Set(['getenv', 'secure_getenv']);
 
@@ -14,7 +14,7 @@ export const hotPathGetenv: FunctionRule = {
       out.push({
         code: 'hot-path-getenv' as const,
         span: call.span,
-        reach: place.reach,
+        ...placeFields(place),
         message: `${calledAs(call, target)}${call.firstStringArg ? `("${call.firstStringArg}")` : ''} scans the environment ${placePhrase(ctx, place)}; read it once at init and cache the value`,
       });
     }

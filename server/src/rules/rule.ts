@@ -12,6 +12,8 @@ export interface RawFinding {
   readonly reach: ReachInfo;
   /** At most this severity, whatever the rule's configured one (OS calls on the slow path). */
   readonly severityCap?: Severity;
+  /** The branch that puts the finding on the slow path, shown as related information. */
+  readonly slowStep?: SlowStep;
 }
 
 export interface RuleContext {
@@ -41,6 +43,11 @@ export function placeOf(ctx: RuleContext, site: { readonly span: Span; readonly 
   if (ctx.fast && !site.slow && liveAt(ctx.fast.liveBefore, site.span)) return { fast: true, reach: ctx.fast };
   const step: SlowStep | undefined = site.slow ? { ...site.slow, path: ctx.file.path } : hot.slow;
   return { fast: false, reach: ctx.fast ?? hot, ...(step ? { step } : {}) };
+}
+
+/** The chain to show for a place, and the branch that makes it slow. */
+export function placeFields(place: Place): { reach: ReachInfo; slowStep?: SlowStep } {
+  return { reach: place.reach, ...(!place.fast && place.step ? { slowStep: place.step } : {}) };
 }
 
 /** "on every call of f (fast path, …)" or "on the slow path of f, behind the unlikely branch if (…) at a.c:12 (…)". */
