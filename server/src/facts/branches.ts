@@ -110,7 +110,7 @@ export function objectPath(text: string): string {
   return t;
 }
 
-const PATH = /[A-Za-z_]\w*(?:\s*(?:\[[^\]]*\])*\s*(?:\.|->)\s*[A-Za-z_]\w*)*/g;
+const PATH = /[A-Za-z_]\w*(?:(?:\s*\[[^\]]*\])*\s*(?:\.|->)\s*[A-Za-z_]\w*)*/g;
 
 /** The object paths a condition or comparison reads (`g.committed > limit` → g.committed, limit). */
 export function readPaths(text: string): string[] {
