@@ -33,6 +33,19 @@ describe('release guards', () => {
     assert.equal(guardFor(r.config, 'hot-path-io').text, '#if !HAKMEM_BUILD_RELEASE');
   });
 
+  it('a configured guard the release build makes true is a problem on its key, and the default is used', () => {
+    const text = '{\n  "guard": { "default": "#ifdef NDEBUG", "hot-path-counter": "#if MI_STAT > 1" }\n}\n';
+    const r = loadConfigText('/w', text);
+    assert.equal(r.problems.length, 1, JSON.stringify(r.problems));
+    assert.equal(r.problems[0]!.key, 'guard.default');
+    assert.match(r.problems[0]!.message, /`#ifdef NDEBUG` is true in the release build/);
+    assert.equal(text.slice(r.problems[0]!.offset, r.problems[0]!.offset + r.problems[0]!.length), '"default": "#ifdef NDEBUG"');
+    assert.equal(guardFor(r.config, 'hot-path-io').text, '#if !HAKMEM_BUILD_RELEASE');
+    assert.equal(guardFor(r.config, 'hot-path-counter').text, '#if MI_STAT > 1');
+    assert.deepEqual(loadConfigText('/w', '{ "guard": "#ifndef NDEBUG" }').problems, []);
+    assert.equal(loadConfigText('/w', '{ "guard": "#if 1" }').problems[0]?.key, 'guard');
+  });
+
   it('messages name the guardMacro of the project, never the default one', async () => {
     const result = await lintPaths([join(lintDir, 'config-entry')], { cwd: lintDir, build: 'release' });
     const io = result.findings.find((f) => f.code === 'hot-path-io');
