@@ -178,6 +178,8 @@ function shownCondition(cond: string): string {
 /** Bodies longer than this are not error paths (those report and leave in a few lines). */
 const ERROR_PATH_MAX = 2000;
 const EARLY_RETURN = /^\{?\s*return\b[^;{}]*;\s*\}?$/;
+/** A branch body that always leaves: it ends with a return. */
+const LEAVES_BLOCK = /\breturn\b[^;{}]*;\s*\}?$/;
 
 function stringLiteralValue(node: SyntaxNode | null | undefined): string | undefined {
   if (!node || node.type !== 'string_literal') return undefined;
@@ -396,6 +398,13 @@ export function extractFacts(
           }
           if (hint === 'likely' && alternative) {
             fn.slowRegions.push({ start: alternative.startIndex, end: alternative.endIndex, branch: { kind: 'unlikely branch', line, condition: `else of ${shown}` } });
+          } else if (hint === 'likely' && LEAVES_BLOCK.test(bodyText.trim())) {
+            // rpmalloc's `if (EXPECTED(block)) { …; return block; } return fallback(…);`: what follows is the slow path.
+            const stmt = caps.find((c) => c.name === 'ifstmt')?.node;
+            const block = stmt?.parent;
+            if (stmt && block?.type === 'compound_statement') {
+              fn.slowRegions.push({ start: stmt.endIndex, end: block.endIndex, branch: { kind: 'after likely return', line, condition: shown } });
+            }
           }
           // `if (!create_on_demand) return NULL;` at the top of the body: a caller's constant may make it certain.
           if (!alternative && EARLY_RETURN.test(bodyText.trim()) && [...condIdents].some((id) => fn.fact.params?.includes(id))) {

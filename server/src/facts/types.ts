@@ -8,7 +8,8 @@ export interface Span {
 
 /** The branch that puts code on the slow path: an unlikely condition or an error path. */
 export interface SlowBranch {
-  readonly kind: 'unlikely branch' | 'error path';
+  /** `after likely return`: the code after `if (likely(c)) { …; return …; }`, which runs when `c` is false. */
+  readonly kind: 'unlikely branch' | 'error path' | 'after likely return';
   /** 0-based line of the `if`. */
   readonly line: number;
   /** The branch as written: `if (mi_unlikely(page == NULL))`, or `else of if (likely(p))`. */

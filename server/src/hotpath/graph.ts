@@ -15,7 +15,7 @@ export type HotReason = 'entry point' | 'hakmem:hot annotation' | 'measured';
 
 /** What takes a chain off the fast path: an unlikely branch, an error path, or a noinline slow-path function. */
 export interface SlowStep {
-  readonly kind: 'unlikely branch' | 'error path' | 'noinline function';
+  readonly kind: 'unlikely branch' | 'error path' | 'after likely return' | 'noinline function';
   /** File and 0-based line of the branch (or of the noinline function's name). */
   readonly path: string;
   readonly line: number;

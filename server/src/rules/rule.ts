@@ -64,6 +64,8 @@ export function stepPhrase(step: SlowStep, relative: (path: string) => string): 
       return `behind the unlikely branch \`${step.condition}\` at ${where}`;
     case 'error path':
       return `in the error path \`${step.condition}\` at ${where}`;
+    case 'after likely return':
+      return `after the likely branch \`${step.condition}\` returns at ${where}`;
     case 'noinline function':
       return `through the noinline slow-path function ${step.condition.replace(/ is noinline$/, '')} at ${where}`;
   }
