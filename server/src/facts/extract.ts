@@ -160,6 +160,22 @@ function attributeText(prefix: string, line: number, macroAt: MacroLookup): stri
   return [...text.matchAll(/(?:__attribute__\s*\(\(|__declspec\s*\()(.*?)\)\)?/gs)].map((m) => m[1] ?? '').join(',');
 }
 
+/** A signature prefix with the bodies of its macros appended, a few levels deep (`JEMALLOC_NOINLINE` → `JEMALLOC_ATTR(noinline)`). */
+function expandedPrefix(prefix: string, line: number, macroAt: MacroLookup): string {
+  let text = prefix;
+  let frontier = prefix;
+  for (let depth = 0; depth < 3 && frontier; depth++) {
+    let added = '';
+    for (const m of frontier.matchAll(IDENT)) {
+      const def = macroAt(m[0], line);
+      if (def) added += ' ' + def.body;
+    }
+    text += added;
+    frontier = added;
+  }
+  return text;
+}
+
 /** `cold`, `constructor` or `destructor` among a signature's attributes. */
 function attributeReason(prefix: string, line: number, macroAt: MacroLookup): ColdReason | undefined {
   const attrs = attributeText(prefix, line, macroAt);
@@ -251,7 +267,7 @@ export function extractFacts(
       }
       const annotation = annotationAbove(lines, startLine);
       const attr = attributeReason(prefix, startLine, macroAt);
-      const noinline = /\bnoinline\b|\b__noinline__\b/.test(attributeText(prefix, startLine, macroAt));
+      const noinline = /\b(?:__)?noinline(?:__)?\b/.test(expandedPrefix(prefix, startLine, macroAt));
       const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
       added.push({
         registers: [],
