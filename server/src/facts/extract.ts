@@ -438,6 +438,9 @@ export function extractFacts(
           const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
           const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
           const inBody = fn !== undefined && first.startIndex >= fn.bodyStart;
+          // `size_t c = g.committed;` copies a value to decide on it later: a read like a condition's.
+          const init = inBody ? declText.indexOf('=') : -1;
+          if (init >= 0 && declText.length < 2000) for (const path of readPaths(declText.slice(init + 1))) fn!.decisionReads.add(path);
           for (const d of declaredNames(declText)) {
             if (d.isFunction) {
               // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
