@@ -378,7 +378,8 @@ export function extractFacts(
           const alternative = caps.find((c) => c.name === 'ifelse')?.node;
           const fn = enclosing(cond.startIndex);
           if (!fn) break;
-          const condText = text.slice(cond.startIndex, cond.endIndex);
+          // Copied out of the tree, not sliced from the text: facts keep pieces of it, which must not pin a huge file.
+          const condText = cond.text;
           const line = lines.lineOf(cond.startIndex);
           const lookup = valueAt(line);
           const dead = constantFalse(condText, lookup);
@@ -460,7 +461,7 @@ export function extractFacts(
           break;
         case 9: {
           const fn = enclosing(first.startIndex);
-          if (fn) for (const path of readPaths(text.slice(first.startIndex, first.endIndex))) fn.decisionReads.add(path);
+          if (fn) for (const path of readPaths(first.text)) fn.decisionReads.add(path);
           break;
         }
       }
