@@ -20,7 +20,7 @@ export const FACTS_QUERY = `
 (if_statement condition: (_) @ifcond consequence: (_) @ifbody alternative: (_)? @ifelse) @ifstmt
 (declaration) @decl
 (ERROR) @error
-[(while_statement condition: (_) @loopcond) (do_statement condition: (_) @loopcond) (for_statement condition: (_) @loopcond) (switch_statement condition: (_) @loopcond) (conditional_expression condition: (_) @loopcond)]
+[(while_statement condition: (_) @decides) (do_statement condition: (_) @decides) (for_statement condition: (_) @decides) (switch_statement condition: (_) @decides) (conditional_expression condition: (_) @decides)]
 `;
 
 /** Callees whose first argument the rules read (getenv names, atomics' targets, callback registrars). */
