@@ -83,4 +83,10 @@ describe('the wrap quick fix', () => {
     assert.deepEqual(edit!.range, { start: { line: 1, character: 0 }, end: { line: 3, character: 3 } });
     assert.equal(edit!.newText, '  if (config_debug) {\n    if (x) {\n      fprintf(stderr, "a");\n    }\n  }');
   });
+
+  it('keeps CRLF line ends', () => {
+    const [edit] = wrapInGuardEdits(text.replace(/\n/g, '\r\n'), 2, 2, parseGuard('if (config_stats)'));
+    assert.deepEqual(edit!.range.end, { line: 2, character: '    fprintf(stderr, "a");'.length });
+    assert.equal(edit!.newText, '    if (config_stats) {\r\n      fprintf(stderr, "a");\r\n    }');
+  });
 });

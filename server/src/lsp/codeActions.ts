@@ -24,14 +24,16 @@ export function enclosingStatement(tree: Tree, text: string, line: number, colum
 export function wrapInGuardEdits(text: string, startLine: number, endLine: number, guard: ReleaseGuard): TextEdit[] {
   const all = text.split('\n');
   if (guard.kind === 'if') {
-    const indent = /^[ \t]*/.exec(all[startLine] ?? '')![0];
+    const eol = (all[startLine] ?? '').endsWith('\r') ? '\r\n' : '\n';
+    const lines = all.slice(startLine, endLine + 1).map((l) => l.replace(/\r$/, ''));
+    const indent = /^[ \t]*/.exec(lines[0] ?? '')![0];
     const unit = indent.includes('\t') ? '\t' : '  ';
-    const body = all.slice(startLine, endLine + 1).map((l) => (l.trim() === '' ? l : unit + l));
-    const lastEnd = (all[endLine] ?? '').length;
+    const body = lines.map((l) => (l.trim() === '' ? l : unit + l));
+    const lastEnd = lines[lines.length - 1]!.length;
     return [
       {
         range: { start: { line: startLine, character: 0 }, end: { line: endLine, character: lastEnd } },
-        newText: `${indent}${guard.text} {\n${body.join('\n')}\n${indent}}`,
+        newText: `${indent}${guard.text} {${eol}${body.join(eol)}${eol}${indent}}`,
       },
     ];
   }
