@@ -16,7 +16,8 @@ import {
 } from 'vscode-languageserver';
 import { discoverSources, Workspace } from '../analysis/workspace';
 import { LineIndex } from '../facts/text';
-import { defaultConfig, type BuildName } from '../config/config';
+import { defaultConfig, guardFor, type BuildName } from '../config/config';
+import { isRuleCode } from '../rules/codes';
 import { CONFIG_FILE_NAME, loadConfigText, type LoadedConfig } from '../config/load';
 import { loadC, type CLanguage } from '../parse/treeSitter';
 import { codeActionsFor } from './codeActions';
@@ -93,7 +94,8 @@ export class HakmemServer {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return [];
       const tree = this.docParser && C_FILE.test(textDocument.uri) ? doc.ensureTree(this.docParser) : undefined;
-      return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, this.loaded.config.guardMacro);
+      const config = this.loaded.config;
+      return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, (code) => (isRuleCode(code) ? guardFor(config, code) : config.guards.default));
     });
     c.onHover(({ textDocument, position }) => {
       const ws = this.workspace;
