@@ -6,7 +6,7 @@ import { discoverSources, Workspace } from '../analysis/workspace';
 import { describeEntryPoint } from '../hotpath/entryPoints';
 import { loadC } from '../parse/treeSitter';
 import { proposeColdPatterns } from './cold';
-import { findGuardMacros, type GuardMacro } from './guards';
+import { findGuardMacros, proposeGuard, type GuardMacro } from './guards';
 import { scanLayout } from './layout';
 
 /** A starting .hakmem.json for a tree, and what it was made from. */
@@ -56,6 +56,7 @@ export async function proposeConfig(
     }
   });
   const guards = findGuardMacros(texts);
+  const guard = proposeGuard(guards);
   const release = buildSection(guards, (g) => g.release);
   const debug = buildSection(guards, (g) => g.debug);
   const config: HakmemConfig = {
@@ -83,6 +84,7 @@ export async function proposeConfig(
   const json: Record<string, unknown> = {
     entryPoints: found ? entryPoints : [...DEFAULT_ENTRY_POINTS],
     ...(coldPatterns.length ? { coldPatterns } : {}),
+    guard,
     release,
     debug,
     ...(layout.includePaths.length ? { includePaths: layout.includePaths } : {}),
@@ -90,6 +92,7 @@ export async function proposeConfig(
   };
   const summary = [
     found ? `entry points: ${described.join(', ')}` : `no entry point recognised: the default names are listed; replace them with your allocator's API`,
+    `guard (messages and the wrap quick fix): ${typeof guard === 'string' ? guard : `${guard.default}; counters ${guard['hot-path-counter']}`}`,
     `release build: ${guards.map((g) => (g.release === undefined ? `${g.name} undefined` : `${g.name}=${g.release}`)).join(', ')}`,
     ...(coldPatterns.length ? [`cold (added to the defaults): ${coldPatterns.join(', ')}`] : []),
     ...(layout.includePaths.length ? [`include paths: ${layout.includePaths.join(', ')}`] : []),
