@@ -1,9 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import type { Parser, Query, Tree } from 'web-tree-sitter';
+import type { Parser, Query } from 'web-tree-sitter';
 import type { BuildName, HakmemConfig } from '../config/config';
 import { extractFacts } from '../facts/extract';
 import { updateFacts } from '../facts/incremental';
 import type { FileFacts } from '../facts/types';
+import type { IncrementalTree } from '../parse/incrementalTree';
+import { syntaxView } from '../parse/syntaxView';
 import { extractPointerFacts, parsePointerConfig, type PointerConfig, type PointerFileFacts } from '../pointers';
 import { defaultPredefines, evaluatePreprocessor, MacroTable, type PreprocResult } from '../preproc';
 
@@ -25,6 +27,8 @@ export interface FileAnalysis {
   readonly pointerFacts: PointerFileFacts;
   /** Headers the preprocessing read (an edit to one re-evaluates this file). */
   readonly deps: readonly string[];
+  /** The text the tree was parsed from (see syntaxView), for a whole file analysed here (not a slice, not in a worker). */
+  readonly view?: string;
 }
 
 export function buildMacros(config: HakmemConfig, build: BuildName): MacroTable {
@@ -77,33 +81,41 @@ function includedRange(text: string, start: number, end: number): { startIndex: 
   return { startIndex: start, endIndex: end, startPosition: point(start), endPosition: point(end) };
 }
 
+/** The syntax view of one file (what analyseText parses), for a tree made outside analysis (quick fixes). */
+export function analyseView(ctx: AnalysisContext, path: string, text: string): string {
+  return syntaxView(text, preprocess(ctx, path, text, new Set()));
+}
+
 /**
- * Analyses one file: preprocessor, parse (reusing `tree` when the editor has
- * one), facts and pointer facts. With `range`, only that slice of the file is
- * parsed and extracted (indexing a huge file in parallel slices).
+ * Analyses one file: preprocessor, syntax view, parse (incremental when the
+ * editor keeps the document's tree in `syntax`), facts and pointer facts.
+ * With `range`, only that slice of the file is parsed and extracted (indexing
+ * a huge file in parallel slices). `previous.text` is the previous view.
  */
 export function analyseText(
   ctx: AnalysisContext,
   path: string,
   text: string,
-  options: { readonly tree?: Tree; readonly range?: readonly [number, number]; readonly previous?: { facts: FileFacts; text: string } } = {},
+  options: { readonly syntax?: IncrementalTree; readonly range?: readonly [number, number]; readonly previous?: { facts: FileFacts; text: string } } = {},
 ): FileAnalysis {
   const deps = new Set<string>();
   const preproc = preprocess(ctx, path, text, deps);
+  // What the compiler sees, at the source's positions: macros that would break the grammar's parse rewritten.
   const range = options.range;
+  const view = syntaxView(text, preproc, range);
   // Text handed over in pieces: the parser never holds a second, UTF-16 copy of a huge file.
-  const input = (index: number): string => text.slice(index, index + PARSE_PIECE);
-  const tree = options.tree ?? ctx.parser.parse(input, null, range ? { includedRanges: [includedRange(text, range[0], range[1])] } : undefined);
+  const input = (index: number): string => view.slice(index, index + PARSE_PIECE);
+  const tree = options.syntax ? options.syntax.update(ctx.parser, view) : ctx.parser.parse(input, null, range ? { includedRanges: [includedRange(view, range[0], range[1])] } : undefined);
   if (!tree) throw new Error(`could not parse ${path}`);
   try {
     // An edit inside one function body (typing) re-extracts that function only.
     const facts =
-      (options.previous && options.tree && updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc)) ||
-      extractFacts(path, text, tree, ctx.query, preproc, ctx.build);
-    const pointerFacts = ctx.pointersEnabled ? extractPointerFacts(path, text, tree, preproc, ctx.pointerConfig) : noPointerFacts(path);
-    return { facts, pointerFacts, deps: [...deps] };
+      (options.previous && options.syntax && updateFacts(options.previous.facts, options.previous.text, view, tree, ctx.query, preproc, text)) ||
+      extractFacts(path, view, tree, ctx.query, preproc, ctx.build, undefined, text);
+    const pointerFacts = ctx.pointersEnabled ? extractPointerFacts(path, view, tree, preproc, ctx.pointerConfig) : noPointerFacts(path);
+    return { facts, pointerFacts, deps: [...deps], ...(range ? {} : { view }) };
   } finally {
-    if (!options.tree) tree.delete();
+    if (!options.syntax) tree.delete();
   }
 }
 

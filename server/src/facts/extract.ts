@@ -170,6 +170,28 @@ function conditionIsConstantFalse(cond: string, line: number, macroAt: MacroLook
   return false;
 }
 
+/** Index of the `)` closing the `(` at `open` (attribute macros may follow it), or -1. */
+function matchingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = Math.max(0, open); i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Where a declaration starts in the source: attribute macros the syntax view
+ * blanked before `index` (`JEMALLOC_ATTR(malloc) void *f`) belong to it.
+ */
+function sourceStart(view: string, source: string, index: number): number {
+  if (view === source) return index;
+  let p = index;
+  while (p > 0 && /\s/.test(view[p - 1]!)) p--;
+  for (let i = p; i < index; i++) if (!/\s/.test(source[i]!)) return i;
+  return index;
+}
+
 function stringLiteralValue(node: SyntaxNode | null | undefined): string | undefined {
   if (!node || node.type !== 'string_literal') return undefined;
   const raw = node.text;
@@ -189,6 +211,8 @@ export function extractFacts(
   build: 'release' | 'debug',
   /** Extract only the functions inside this range, knowing the file's globals (incremental updates). */
   only?: { readonly range: readonly [number, number]; readonly globals: ReadonlyMap<string, 'global' | 'thread-local'> },
+  /** The source when `text` is its syntax view (attribute macros are read from it). */
+  source: string = text,
 ): FileFacts {
   const lines = new LineIndex(text);
   const macroAt: MacroLookup = (name, line) => preproc.macroAt(name, line);
@@ -216,12 +240,13 @@ export function extractFacts(
       const nameNode = functionName(node);
       const body = node.childForFieldName('body');
       if (!nameNode || !body) continue;
-      const startLine = node.startPosition.row;
+      const declStart = sourceStart(text, source, node.startIndex);
+      const startLine = lines.lineOf(declStart);
       const prefix = text.slice(node.startIndex, nameNode.startIndex);
       // Parameters from the declarator's text, `(size_t n, void **slot)` → n, slot: no node per parameter.
       const paramText = text.slice(nameNode.endIndex, body.startIndex);
       const open = paramText.indexOf('(');
-      const close = paramText.lastIndexOf(')');
+      const close = matchingParen(paramText, open);
       const params = new Set<string>();
       if (open >= 0 && close > open) {
         for (const piece of splitTopLevel(paramText.slice(open + 1, close), ',')) {
@@ -230,7 +255,8 @@ export function extractFacts(
         }
       }
       const annotation = annotationAbove(lines, startLine);
-      const attr = attributeReason(prefix, startLine, macroAt);
+      // Attributes before the name and after the parameters, as written (macros included).
+      const attr = attributeReason(source.slice(declStart, nameNode.startIndex) + ' ' + source.slice(nameNode.endIndex, body.startIndex), startLine, macroAt);
       const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
       added.push({
         registers: [],
@@ -345,13 +371,14 @@ export function extractFacts(
         case 7: {
           const fn = enclosing(first.startIndex);
           const declText = first.text;
+          const declSource = source === text ? declText : source.slice(sourceStart(text, source, first.startIndex), first.endIndex);
           const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
           const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
           const inBody = fn !== undefined && first.startIndex >= fn.bodyStart;
           for (const d of declaredNames(declText)) {
             if (d.isFunction) {
               // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
-              const reason = mayCarryAttribute(declText) ? attributeReason(declText, lines.lineOf(first.startIndex), macroAt) : undefined;
+              const reason = mayCarryAttribute(declSource) ? attributeReason(declSource, lines.lineOf(first.startIndex), macroAt) : undefined;
               if (reason) prototypeColdMarks.push({ name: d.name, reason });
             } else if (inBody) {
               if (isStatic || isTls) fn.staticLocals.add(d.name);

@@ -53,6 +53,8 @@ export function updateFacts(
   tree: Tree,
   query: Query,
   preproc: PreprocResult,
+  /** The source when the texts are syntax views (see extractFacts). */
+  source: string = text,
 ): FileFacts | undefined {
   const w = changedWindow(previousText, text);
   // Directives and annotations change what every function means.
@@ -64,7 +66,7 @@ export function updateFacts(
   const chars = w.newEnd - w.oldEnd;
   const node = functionNodeAt(tree, old.range.start);
   if (!node || node.endIndex !== old.range.end + chars) return undefined;
-  const fresh = extractFacts(previous.path, text, tree, query, preproc, previous.build, { range: [node.startIndex, node.endIndex], globals: previous.globals });
+  const fresh = extractFacts(previous.path, text, tree, query, preproc, previous.build, { range: [node.startIndex, node.endIndex], globals: previous.globals }, source);
   const replaced = fresh.functions[0];
   if (fresh.functions.length !== 1 || !replaced || replaced.range.start !== old.range.start) return undefined;
   const lines = countNewlines(text, w.start, w.newEnd) - countNewlines(previousText, w.start, w.oldEnd);

@@ -86,7 +86,8 @@ export class HakmemServer {
     c.onCodeAction(({ textDocument, context }) => {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return [];
-      const tree = this.docParser && C_FILE.test(textDocument.uri) ? doc.ensureTree(this.docParser) : undefined;
+      const ws = this.workspace;
+      const tree = ws && this.docParser && C_FILE.test(textDocument.uri) ? doc.syntax.update(this.docParser, ws.syntaxViewOf(pathOf(textDocument.uri), doc.text)) : undefined;
       return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, this.loaded.config.guardMacro);
     });
     c.onHover(({ textDocument, position }) => {
@@ -187,7 +188,7 @@ export class HakmemServer {
     this.publishConfigProblems();
     const workspace = new Workspace(this.loaded.config, this.lang, this.settings.build, false);
     workspace.setMeasuredHot(this.measuredHotRoots());
-    for (const [uri, doc] of this.docs) if (C_FILE.test(uri)) workspace.setText(pathOf(uri), doc.text, doc.tree);
+    for (const [uri, doc] of this.docs) if (C_FILE.test(uri)) workspace.setText(pathOf(uri), doc.text, doc.liveSyntax);
     const files = discoverSources(this.loaded.config);
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin('HAKMEM: indexing', 0, `${files.length} files`, true);
@@ -264,7 +265,7 @@ export class HakmemServer {
     const doc = this.docs.get(uri);
     if (!doc) return;
     const isConfig = basename(pathOf(uri)) === CONFIG_FILE_NAME;
-    doc.update(changes, version, isConfig ? undefined : this.docParser);
+    doc.update(changes, version);
     if (isConfig) {
       clearTimeout(this.configTimer);
       this.configTimer = setTimeout(() => {
@@ -318,7 +319,7 @@ export class HakmemServer {
         const doc = this.docs.get(uri);
         if (!doc) continue;
         try {
-          changed.push(...ws.setText(pathOf(uri), doc.text, doc.tree));
+          changed.push(...ws.setText(pathOf(uri), doc.text, doc.liveSyntax));
         } catch (e) {
           this.connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`);
         }
