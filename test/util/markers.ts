@@ -18,3 +18,32 @@ export function expectedFindings(dir: string, codes?: ReadonlySet<string>): stri
   }
   return out.sort();
 }
+
+/** Every .c/.h file under `dir`, as paths relative to it (sorted). */
+export function sourceFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else if (/\.(c|h)$/.test(entry.name)) out.push(rel);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/** Like expectedFindings, over a tree with subfolders: "relative/path:line:code". */
+export function expectedFindingsInTree(dir: string, codes?: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const rel of sourceFilesUnder(dir)) {
+    readFileSync(join(dir, rel), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        const m = /expect:\s*([a-z][a-z-]*(?:[\s,]+[a-z][a-z-]*)*)/.exec(line);
+        if (!m) return;
+        for (const code of m[1]!.split(/[\s,]+/).filter(Boolean)) if (!codes || codes.has(code)) out.push(`${rel}:${i + 1}:${code}`);
+      });
+  }
+  return out.sort();
+}

@@ -1,5 +1,5 @@
 import type { Node as SyntaxNode, Query, QueryMatch, Tree } from 'web-tree-sitter';
-import { evaluateCondition, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
+import { evaluateCondition, expandMacros, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
 import { annotationAbove, declaredNames, environmentNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
 import type { CallFact, ColdMark, ColdReason, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, Span } from './types';
 
@@ -143,9 +143,16 @@ function functionName(fnNode: SyntaxNode): SyntaxNode | null {
 /** Expands the attribute-ish identifiers of a signature prefix through macros, to see `cold`, `constructor`. */
 function attributeReason(prefix: string, line: number, macroAt: MacroLookup): ColdReason | undefined {
   let text = prefix;
+  let functionLike = false;
   for (const m of prefix.matchAll(IDENT)) {
     const def = macroAt(m[0], line);
     if (def && !def.params) text += ' ' + def.body;
+    else if (def) functionLike = true;
+  }
+  // Nested and function-like attribute macros (`JEMALLOC_COLD` → `JEMALLOC_ATTR(__cold__)` → `__attribute__((__cold__))`).
+  if (functionLike || /\b[A-Za-z_]\w*\s*\(/.test(text.slice(prefix.length))) {
+    const expanded = expandMacros(prefix, (n) => macroAt(n, line));
+    if ('text' in expanded) text += ' ' + expanded.text;
   }
   const attrs = [...text.matchAll(/__attribute__\s*\(\((.*?)\)\)/gs)].map((m) => m[1] ?? '').join(',');
   if (/\b_{0,2}cold_{0,2}\b/.test(attrs)) return 'attribute cold';
