@@ -17,7 +17,8 @@ export interface MacroKnowledge {
  *   declarator (`JEMALLOC_ATTR(malloc) void *je_malloc(…)`, `f(…) mi_attr_noexcept {`),
  *   becomes the storage keywords it expands to (`static`, `extern`, …) padded
  *   with spaces, or spaces alone.
- * - `_Atomic(T)` becomes `_Atomic T `.
+ * - `_Atomic(T)` becomes `_Atomic T `, and `_Thread_local` (a C11 keyword the
+ *   grammar lacks) `__thread` padded with spaces.
  *
  * Every substitution keeps the length and the newlines, so each offset, row and
  * column of the tree is the source's. Comments, strings and directive lines are
@@ -34,6 +35,7 @@ export function syntaxView(source: string, macros: MacroKnowledge, range?: reado
     try {
       if (m[1] !== undefined) rewriter.unparenthesisedCondition(m.index, m[1].length, m.index + m[0].length);
       else if (m[2] !== undefined) rewriter.atomicSpecifier(m.index, m.index + m[0].length - 1);
+      else if (m[3] !== undefined) rewriter.threadLocal(m.index, m[3].length);
       else rewriter.attributeMacro(m.index, m[0]);
     } catch {
       // A shape this does not understand is left as written.
@@ -48,6 +50,8 @@ const KEPT_KEYWORDS = [
   'const', 'volatile', 'restrict', '__restrict', '__restrict__', '_Noreturn', 'register',
 ];
 const KEPT = new Set(KEPT_KEYWORDS);
+/** Keywords the grammar does not know, as it spells them. */
+const GRAMMAR_SPELLING: Readonly<Record<string, string>> = { _Thread_local: '__thread' };
 /** Words an attribute macro may expand to that mean nothing to the analysis. */
 const DROPPED = new Set(['__extension__', 'noexcept', '__cdecl', '__stdcall', '__fastcall', '__vectorcall', 'throw']);
 const ATTRIBUTE_WORDS = new Set(['__attribute__', '__attribute', '__declspec', 'alignas', '_Alignas']);
@@ -132,7 +136,7 @@ function attributeMacroNames(macros: MacroKnowledge): Set<string> {
 /** One pass over the text finds every place that may need rewriting. */
 function candidatePattern(attributeMacros: ReadonlySet<string>): RegExp {
   const names = [...attributeMacros].sort((a, b) => b.length - a.length);
-  const alternatives = ['\\b(if|while)\\s+(?=[A-Za-z_])', '\\b(_Atomic)\\s*\\('];
+  const alternatives = ['\\b(if|while)\\s+(?=[A-Za-z_])', '\\b(_Atomic)\\s*\\(', '\\b(_Thread_local)\\b'];
   if (names.length > 0) alternatives.push(`\\b(?:${names.join('|')})\\b`);
   return new RegExp(alternatives.join('|'), 'g');
 }
@@ -291,6 +295,11 @@ class Rewriter {
     this.edits.push({ start: close, text: ' ' });
   }
 
+  /** `_Thread_local` → `__thread` and blanks (same meaning, spelled as the grammar knows it). */
+  threadLocal(start: number, length: number): void {
+    if (this.isCodeLine(start)) this.edits.push({ start, text: GRAMMAR_SPELLING._Thread_local!.padEnd(length) });
+  }
+
   /** An attribute macro around a declarator: its keywords padded with spaces, or blanks. */
   attributeMacro(start: number, name: string): void {
     if (!this.isCodeLine(start)) return;
@@ -377,7 +386,10 @@ class Rewriter {
       chosen.add(k);
       used += 1 + k.length;
     }
-    const head = keywords.filter((k, i) => chosen.has(k) && keywords.indexOf(k) === i).join(' ');
+    const head = keywords
+      .filter((k, i) => chosen.has(k) && keywords.indexOf(k) === i)
+      .map((k) => GRAMMAR_SPELLING[k] ?? k)
+      .join(' ');
     return head + original.slice(head.length).replace(/[^\r\n]/g, ' ');
   }
 
