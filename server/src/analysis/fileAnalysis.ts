@@ -96,13 +96,20 @@ export function analyseText(
   ctx: AnalysisContext,
   path: string,
   text: string,
-  options: { readonly syntax?: IncrementalTree; readonly range?: readonly [number, number]; readonly previous?: { facts: FileFacts; text: string } } = {},
+  options: {
+    readonly syntax?: IncrementalTree;
+    readonly range?: readonly [number, number];
+    readonly previous?: { facts: FileFacts; text: string };
+    /** Slices of one text analysed one after the other share its view: one copy of a huge file, not one per slice. */
+    readonly sharedView?: { view?: string };
+  } = {},
 ): FileAnalysis {
   const deps = new Set<string>();
   const preproc = preprocess(ctx, path, text, deps);
   // What the compiler sees, at the source's positions: macros that would break the grammar's parse rewritten.
   const range = options.range;
-  const view = syntaxView(text, preproc, range);
+  const shared = options.sharedView;
+  const view = shared ? (shared.view ??= syntaxView(text, preproc)) : syntaxView(text, preproc, range);
   // Text handed over in pieces: the parser never holds a second, UTF-16 copy of a huge file.
   const input = (index: number): string => view.slice(index, index + PARSE_PIECE);
   const tree = options.syntax ? options.syntax.update(ctx.parser, view) : ctx.parser.parse(input, null, range ? { includedRanges: [includedRange(view, range[0], range[1])] } : undefined);

@@ -210,7 +210,8 @@ export class Workspace {
         if (text.length >= SLICE_CHARS) {
           // One slice's tree at a time: a 10 MB file never needs its whole tree in memory.
           this.enablePointersFor(text);
-          this.store(path, text, mergeSlices(slicesOf(text, Math.ceil(text.length / SLICE_CHARS)).map((range) => analyseText(this.context(), path, text, { range }))));
+          const sharedView = {};
+          this.store(path, text, mergeSlices(slicesOf(text, Math.ceil(text.length / SLICE_CHARS)).map((range) => analyseText(this.context(), path, text, { range, sharedView }))));
         } else {
           this.analyseOne(path, text);
         }

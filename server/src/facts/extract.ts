@@ -192,7 +192,6 @@ function matchingParen(text: string, open: number): number {
  * blanked before `index` (`JEMALLOC_ATTR(malloc) void *f`) belong to it.
  */
 function sourceStart(view: string, source: string, index: number): number {
-  if (view === source) return index;
   let p = index;
   while (p > 0 && /\s/.test(view[p - 1]!)) p--;
   for (let i = p; i < index; i++) if (!/\s/.test(source[i]!)) return i;
@@ -222,6 +221,8 @@ export function extractFacts(
   source: string = text,
 ): FileFacts {
   const lines = new LineIndex(text);
+  // Compared once: two long equal-length strings compare character by character.
+  const rewritten = source !== text;
   const macroAt: MacroLookup = (name, line) => preproc.macroAt(name, line);
   const isActive = (line: number): boolean => preproc.active[line] !== 0;
   const spanAt = (startIndex: number, endIndex: number): Span => {
@@ -247,7 +248,7 @@ export function extractFacts(
       const nameNode = functionName(node);
       const body = node.childForFieldName('body');
       if (!nameNode || !body) continue;
-      const declStart = sourceStart(text, source, node.startIndex);
+      const declStart = rewritten ? sourceStart(text, source, node.startIndex) : node.startIndex;
       const startLine = lines.lineOf(declStart);
       const prefix = text.slice(node.startIndex, nameNode.startIndex);
       // Parameters from the declarator's text, `(size_t n, void **slot)` → n, slot: no node per parameter.
@@ -378,7 +379,7 @@ export function extractFacts(
         case 7: {
           const fn = enclosing(first.startIndex);
           const declText = first.text;
-          const declSource = source === text ? declText : source.slice(sourceStart(text, source, first.startIndex), first.endIndex);
+          const declSource = rewritten ? source.slice(sourceStart(text, source, first.startIndex), first.endIndex) : declText;
           const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
           const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
           const inBody = fn !== undefined && first.startIndex >= fn.bodyStart;
