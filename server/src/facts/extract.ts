@@ -150,7 +150,7 @@ function attributeReason(prefix: string, line: number, macroAt: MacroLookup): Co
     else if (def) functionLike = true;
   }
   // Nested and function-like attribute macros (`JEMALLOC_COLD` → `JEMALLOC_ATTR(__cold__)` → `__attribute__((__cold__))`).
-  if (functionLike || /\b[A-Za-z_]\w*\s*\(/.test(text.slice(prefix.length))) {
+  if ((functionLike || /\b[A-Za-z_]\w*\s*\(/.test(text.slice(prefix.length))) && /cold|structor/.test(text)) {
     const expanded = expandMacros(prefix, (n) => macroAt(n, line));
     if ('text' in expanded) text += ' ' + expanded.text;
   }
@@ -264,7 +264,8 @@ export function extractFacts(
       }
       const annotation = annotationAbove(lines, startLine);
       // Attributes before the name and after the parameters, as written (macros included).
-      const attr = attributeReason(source.slice(declStart, nameNode.startIndex) + ' ' + source.slice(nameNode.endIndex, body.startIndex), startLine, macroAt);
+      const suffix = close > open ? source.slice(nameNode.endIndex + close + 1, body.startIndex) : '';
+      const attr = attributeReason(source.slice(declStart, nameNode.startIndex) + (suffix.trim() ? ' ' + suffix : ''), startLine, macroAt);
       const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
       added.push({
         registers: [],

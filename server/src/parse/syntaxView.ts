@@ -62,6 +62,15 @@ interface AttributeExpansion {
 }
 
 const expansionCache = new WeakMap<MacroDef, AttributeExpansion | null>();
+/**
+ * The same header is evaluated again for every file that includes it, with
+ * new definition objects: classifications are also kept by what decides them
+ * (the definition's text and that of the macros its body names).
+ */
+const expansionByText = new Map<string, AttributeExpansion | null>();
+const EXPANSION_BY_TEXT_LIMIT = 20000;
+/** Operators and punctuation no attribute or keyword list contains (outside string literals). */
+const NOT_AN_ATTRIBUTE = /[+\-*/%<>!?:;{}=&|^~#.]/;
 
 /** Skips a balanced group starting at `tokens[i]` (an opening bracket); returns the index after it, or -1. */
 function skipGroup(tokens: readonly string[], i: number): number {
@@ -84,10 +93,21 @@ function skipGroup(tokens: readonly string[], i: number): number {
 function attributeExpansion(def: MacroDef, lookup: (name: string) => MacroDef | undefined): AttributeExpansion | null {
   const cached = expansionCache.get(def);
   if (cached !== undefined) return cached;
+  const body = def.body.trim();
+  if (NOT_AN_ATTRIBUTE.test(body.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) {
+    expansionCache.set(def, null);
+    return null;
+  }
+  const params = new Set(def.params ?? []);
+  const nested = (body.match(/[A-Za-z_]\w*/g) ?? []).filter((n) => !params.has(n)).map((n) => lookup(n)?.body ?? '');
+  const key = `${def.name}\u0001${def.params?.join(',') ?? '-'}\u0001${body}\u0001${nested.join('\u0002')}`;
+  const known = expansionByText.get(key);
+  if (known !== undefined) {
+    expansionCache.set(def, known);
+    return known;
+  }
   let result: AttributeExpansion | null = null;
   try {
-    const body = def.body.trim();
-    const params = new Set(def.params ?? []);
     // Expanding the body alone: a parameter named like a macro must not expand.
     const expanded = body === '' ? '' : expandText(body, newContext((n) => (params.has(n) || n === def.name ? undefined : lookup(n))));
     const tokens: string[] = expanded.match(/[A-Za-z_]\w*|\[\[|\]\]|"(?:[^"\\]|\\.)*"|\S/g) ?? [];
@@ -120,6 +140,8 @@ function attributeExpansion(def: MacroDef, lookup: (name: string) => MacroDef | 
     result = null;
   }
   expansionCache.set(def, result);
+  if (expansionByText.size >= EXPANSION_BY_TEXT_LIMIT) expansionByText.clear();
+  expansionByText.set(key, result);
   return result;
 }
 
@@ -378,6 +400,7 @@ class Rewriter {
   /** `keywords` (most important first while they fit before the first line break), then blanks; newlines kept. */
   private fitted(keywords: readonly string[], start: number, end: number): string {
     const original = this.s.slice(start, end);
+    if (keywords.length === 0 && !/[\r\n]/.test(original)) return ' '.repeat(original.length);
     const room = original.search(/[\r\n]/) < 0 ? original.length : original.search(/[\r\n]/);
     const chosen = new Set<string>();
     let used = -1;
