@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: lint throughput on sqlite3.c against a bare tree-sitter parse,
- * edit→diagnostics latency over the protocol, and the server's peak memory.
+ * lint time on a generated many-file tree, edit→diagnostics latency over the
+ * protocol, and the server's peak memory.
  * Prints figures; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { LspTestClient } from '../util/lspClient';
 import { repoRoot } from '../util/paths';
 
 const SQLITE_PACKAGE = 'better-sqlite3@13.2.0';
+const MANY_FILES = 200;
 
 /** sqlite3.c ships inside better-sqlite3's npm package (deps/sqlite3); fetched once into .cache/. */
 function sqliteSource(): string {
@@ -70,6 +72,58 @@ function generatedAllocator(lines: number): { text: string; editLine: number } {
   const editLine = out.length;
   out.push('  fprintf(stderr, "malloc %zu\\n", n);', '  g_calls++;', `  return refill_${fn - 1}(n, &slot);`, '}');
   return { text: out.join('\n') + '\n', editLine };
+}
+
+/**
+ * An allocator-shaped tree of `files` sources sharing two headers (macros,
+ * attribute macros, counters), written into `dir` with a .hakmem.json.
+ */
+function writeManyFileTree(dir: string, files: number): number {
+  mkdirSync(join(dir, 'include'), { recursive: true });
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(
+    join(dir, 'include', 'alloc_config.h'),
+    [
+      '#ifndef ALLOC_CONFIG_H',
+      '#define ALLOC_CONFIG_H',
+      '#include <stddef.h>',
+      '#define al_likely(x) (__builtin_expect(!!(x), 1))',
+      '#define al_unlikely(x) (__builtin_expect(!!(x), 0))',
+      '#define al_attr_malloc __attribute__((malloc))',
+      '#define al_attr_alloc_size(n) __attribute__((alloc_size(n)))',
+      '#define al_decl_export __attribute__((visibility("default")))',
+      '#define al_inline static inline __attribute__((always_inline))',
+      '#if !HAKMEM_BUILD_RELEASE',
+      '#define AL_TRACE(...) fprintf(stderr, __VA_ARGS__)',
+      '#else',
+      '#define AL_TRACE(...) ((void)0)',
+      '#endif',
+      '#endif',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'include', 'alloc_stats.h'),
+    ['#ifndef ALLOC_STATS_H', '#define ALLOC_STATS_H', '#include "alloc_config.h"', 'extern unsigned long al_stat_allocs;', 'void al_stats_print(void);', '#endif', ''].join('\n'),
+  );
+  let lines = 0;
+  for (let f = 0; f < files; f++) {
+    const out = ['#include <stdio.h>', '#include "alloc_config.h"', '#include "alloc_stats.h"', `static void *free_list_${f};`, ''];
+    for (let k = 0; k < 6; k++) {
+      const next = k === 5 ? (f + 1 < files ? `page_refill_${f + 1}_0(n)` : 'NULL') : `page_refill_${f}_${k + 1}(n)`;
+      out.push(`al_inline size_t size_class_${f}_${k}(size_t n) {`, `  return (n + ${k + 7}) >> ${(k % 4) + 3};`, '}', '');
+      out.push(`al_decl_export void *page_refill_${f}_${k}(size_t n) al_attr_malloc al_attr_alloc_size(1) {`);
+      out.push(`  size_t c = size_class_${f}_${k}(n);`, '  if al_unlikely(c == 0) {', `    AL_TRACE("empty class %zu\\n", n);`, '    return NULL;', '  }');
+      for (let i = 0; i < 8; i++) out.push(`  c = (c * ${i + 3}) ^ (c >> ${(i % 5) + 1});`);
+      out.push('  if (al_likely(free_list_' + f + ' != NULL)) {', `    void *p = free_list_${f};`, `    free_list_${f} = *(void **)p;`, '    return p;', '  }');
+      out.push(`  return ${next};`, '}', '');
+    }
+    if (f === 0) out.push('void *malloc(size_t n) {', '  al_stat_allocs++;', '  return page_refill_0_0(n);', '}', '');
+    lines += out.length;
+    writeFileSync(join(dir, 'src', `part_${f}.c`), out.join('\n'));
+  }
+  writeFileSync(join(dir, '.hakmem.json'), JSON.stringify({ includePaths: ['include'] }));
+  return lines;
 }
 
 async function editLatency(): Promise<{ p50: number; p95: number; lines: number }> {
@@ -146,6 +200,13 @@ async function main(): Promise<void> {
   console.log(`  bare tree-sitter parse: ${(parse.ms / 1000).toFixed(2)} s (${Math.round(lines / (parse.ms / 1000))} lines/s)`);
   console.log(`  hakmem lint:            ${(lint.ms / 1000).toFixed(2)} s (${Math.round(lines / (lint.ms / 1000))} lines/s), ${lint.value.findings.length} findings`);
   console.log(`  lint / parse:           ${(lint.ms / parse.ms).toFixed(2)}x (target <= 1.5x)`);
+
+  const treeDir = mkdtempSync(join(tmpdir(), 'hakmem-bench-tree-'));
+  const treeLines = writeManyFileTree(treeDir, MANY_FILES);
+  const treeLint = await bestAsync(3, () => lintPaths([treeDir], { cwd: treeDir, build: 'release' }));
+  rmSync(treeDir, { recursive: true, force: true });
+  console.log(`many-file tree: ${MANY_FILES} files and 2 shared headers, ${treeLines} lines`);
+  console.log(`  hakmem lint:            ${(treeLint.ms / 1000).toFixed(2)} s, ${treeLint.value.files} files, ${treeLint.value.findings.length} findings`);
 
   const latency = await editLatency();
   console.log(`edit -> diagnostics over LSP, 200 single-character edits in a ${latency.lines}-line file:`);

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Edit, type Tree } from 'web-tree-sitter';
 import { extractFacts, FACTS_QUERY } from '../../server/src/facts/extract';
 import { updateFacts } from '../../server/src/facts/incremental';
 import type { FileFacts } from '../../server/src/facts/types';
+import { findWorkspaceRoot, loadWorkspaceConfig } from '../../server/src/analysis/lint';
+import { IncrementalTree } from '../../server/src/parse/incrementalTree';
+import { syntaxView } from '../../server/src/parse/syntaxView';
 import { loadC } from '../../server/src/parse/treeSitter';
-import { defaultPredefines, evaluatePreprocessor, MacroTable } from '../../server/src/preproc';
+import { defaultPredefines, evaluatePreprocessor, fileIncludeResolver, MacroTable } from '../../server/src/preproc';
 import { fixturesDir, repoRoot } from '../util/paths';
 
 function comparable(f: FileFacts): unknown {
@@ -20,57 +22,62 @@ function rng(seed: number): () => number {
   return () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
 }
 
-function positionOf(text: string, index: number): { row: number; column: number } {
-  const before = text.slice(0, index).split('\n');
-  return { row: before.length - 1, column: before[before.length - 1]!.length };
-}
-
 describe('incremental facts after an edit inside a function body', () => {
-  for (const file of [join(repoRoot, 'native', 'src', 'hakmem_heap.c'), join(fixturesDir, 'lint', 'io', 'alloc.c')]) {
+  const files = [
+    join(repoRoot, 'native', 'src', 'hakmem_heap.c'),
+    join(fixturesDir, 'lint', 'io', 'alloc.c'),
+    // Allocator idioms: the tree is parsed from the syntax view, which an edit can change too.
+    join(fixturesDir, 'idioms', 'mimalloc', 'src', 'alloc.c'),
+    join(fixturesDir, 'idioms', 'mimalloc', 'src', 'page.c'),
+    join(fixturesDir, 'idioms', 'jemalloc', 'src', 'jemalloc.c'),
+    join(fixturesDir, 'idioms', 'rpmalloc', 'rpmalloc', 'rpmalloc.c'),
+  ];
+  for (const file of files) {
     it(`equal a full extraction (${file.split('/').slice(-2).join('/')})`, async () => {
       const lang = await loadC();
       const parser = lang.newParser();
       const query = lang.query(FACTS_QUERY);
       const defines = MacroTable.from({ ...defaultPredefines(), HAKMEM_BUILD_RELEASE: '1', NDEBUG: '1' });
-      const preprocOf = (t: string) => evaluatePreprocessor(t, { fileName: file, defines: defines.clone() });
+      const config = loadWorkspaceConfig(findWorkspaceRoot(file, dirname(file)));
+      const resolveInclude = fileIncludeResolver(config.includePaths);
+      const preprocOf = (t: string) => evaluatePreprocessor(t, { fileName: file, defines: defines.clone(), resolveInclude });
       let text = readFileSync(file, 'utf8');
-      let tree: Tree = parser.parse(text)!;
-      let facts = extractFacts(file, text, tree, query, preprocOf(text), 'release');
+      const syntax = new IncrementalTree();
+      let preproc = preprocOf(text);
+      let view = syntaxView(text, preproc);
+      let facts = extractFacts(file, view, syntax.update(parser, view), query, preproc, 'release', undefined, undefined, text);
       const random = rng(7);
       let fast = 0;
       for (let step = 0; step < 60; step++) {
-        // An edit somewhere inside a function body: insert a call, a newline or delete one character.
+        // An edit somewhere inside a function body: insert a call, a newline, an unlikely branch or delete one character.
         const bodies = facts.functions;
         const fn = bodies[Math.floor(random() * bodies.length)]!;
-        const at = fn.range.bodyStart + 1 + Math.floor(random() * Math.max(1, fn.range.end - fn.range.bodyStart - 2));
-        const kind = step % 3;
-        const inserted = kind === 0 ? ' puts("x"); ' : kind === 1 ? '\n' : '';
+        const kind = step % 4;
+        const anywhere = fn.range.bodyStart + 1 + Math.floor(random() * Math.max(1, fn.range.end - fn.range.bodyStart - 2));
+        // An unlikely branch is typed where a statement ends.
+        const statementEnd = text.indexOf(';', anywhere) + 1;
+        const at = kind === 3 && statementEnd > 0 && statementEnd < fn.range.end - 1 ? statementEnd : anywhere;
+        const inserted = kind === 0 ? ' puts("x"); ' : kind === 1 ? '\n' : kind === 3 ? ' if mi_unlikely(at > 1) { puts("y"); } ' : '';
         const removed = kind === 2 && text[at] !== '#' && text[at] !== '}' && text[at] !== '{' ? 1 : 0;
         const next = text.slice(0, at) + inserted + text.slice(at + removed);
-        tree.edit(
-          new Edit({
-            startIndex: at,
-            oldEndIndex: at + removed,
-            newEndIndex: at + inserted.length,
-            startPosition: positionOf(text, at),
-            oldEndPosition: positionOf(text, at + removed),
-            newEndPosition: positionOf(next, at + inserted.length),
-          }),
-        );
-        const nextTree = parser.parse(next, tree)!;
-        tree.delete();
-        const preproc = preprocOf(next);
-        const updated = updateFacts(facts, text, next, nextTree, query, preproc);
-        const full = extractFacts(file, next, nextTree, query, preproc, 'release');
+        preproc = preprocOf(next);
+        const nextView = syntaxView(next, preproc);
+        const tree = syntax.update(parser, nextView);
+        const updated = updateFacts(facts, view, nextView, tree, query, preproc, undefined, next);
+        const full = extractFacts(file, nextView, tree, query, preproc, 'release', undefined, undefined, next);
         if (updated) {
           fast++;
           assert.deepEqual(comparable(updated), comparable(full), `step ${step}: edit at ${at} (${JSON.stringify(inserted)}, removed ${removed})`);
         }
         text = next;
-        tree = nextTree;
+        view = nextView;
         facts = full;
       }
-      tree.delete();
+      // The tree kept current edit after edit is the tree of the latest view.
+      const fresh = parser.parse(view)!;
+      assert.equal(syntax.current?.tree.rootNode.toString(), fresh.rootNode.toString());
+      fresh.delete();
+      syntax.delete();
       // Most edits inside bodies take the fast path (the rest touched braces or directives).
       assert.ok(fast >= 30, `only ${fast} of 60 edits were incremental`);
     });

@@ -44,3 +44,32 @@ export function expectedFindings(dir: string, codes?: ReadonlySet<string>): stri
 export function expectedSeverities(dir: string): Map<string, string> {
   return new Map(markers(dir).flatMap((m) => (m.severity ? [[m.key, m.severity] as [string, string]] : [])));
 }
+
+/** Every .c/.h file under `dir`, as paths relative to it (sorted). */
+export function sourceFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else if (/\.(c|h)$/.test(entry.name)) out.push(rel);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/** Like expectedFindings, over a tree with subfolders: "relative/path:line:code". */
+export function expectedFindingsInTree(dir: string, codes?: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const rel of sourceFilesUnder(dir)) {
+    readFileSync(join(dir, rel), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        const m = /expect:\s*([a-z][a-z-]*(?:[\s,]+[a-z][a-z-]*)*)/.exec(line);
+        if (!m) return;
+        for (const code of m[1]!.split(/[\s,]+/).filter(Boolean)) if (!codes || codes.has(code)) out.push(`${rel}:${i + 1}:${code}`);
+      });
+  }
+  return out.sort();
+}

@@ -1,11 +1,13 @@
 import { dirname, resolve } from 'node:path';
-import type { Parser, Query, Tree } from 'web-tree-sitter';
+import type { Parser, Query } from 'web-tree-sitter';
 import type { BuildName, HakmemConfig } from '../config/config';
 import { HeaderConstants, runtimeConstants, type RuntimeConstants } from '../facts/constant';
 import { extractFacts } from '../facts/extract';
 import { updateFacts } from '../facts/incremental';
 import type { FileFacts } from '../facts/types';
 import { allocationAttributed } from '../hotpath/allocatorAttributes';
+import type { IncrementalTree } from '../parse/incrementalTree';
+import { syntaxView } from '../parse/syntaxView';
 import { extractPointerFacts, parsePointerConfig, type PointerConfig, type PointerFileFacts } from '../pointers';
 import { defaultPredefines, evaluatePreprocessor, MacroTable, type PreprocOptions, type PreprocResult } from '../preproc';
 
@@ -27,6 +29,8 @@ export interface FileAnalysis {
   readonly pointerFacts: PointerFileFacts;
   /** Headers the preprocessing read (an edit to one re-evaluates this file). */
   readonly deps: readonly string[];
+  /** The text the tree was parsed from (see syntaxView), for a whole file analysed here (not a slice, not in a worker). */
+  readonly view?: string;
 }
 
 export function buildMacros(config: HakmemConfig, build: BuildName): MacroTable {
@@ -93,37 +97,53 @@ function includedRange(text: string, start: number, end: number): { startIndex: 
   return { startIndex: start, endIndex: end, startPosition: point(start), endPosition: point(end) };
 }
 
+/** The syntax view of one file (what analyseText parses), for a tree made outside analysis (quick fixes). */
+export function analyseView(ctx: AnalysisContext, path: string, text: string): string {
+  return syntaxView(text, evaluatePreprocessor(text, preprocessOptions(ctx, path, new Set())));
+}
+
 /**
- * Analyses one file: preprocessor, parse (reusing `tree` when the editor has
- * one), facts and pointer facts. With `range`, only that slice of the file is
- * parsed and extracted (indexing a huge file in parallel slices).
+ * Analyses one file: preprocessor, syntax view, parse (incremental when the
+ * editor keeps the document's tree in `syntax`), facts and pointer facts.
+ * With `range`, only that slice of the file is parsed and extracted (indexing
+ * a huge file in parallel slices). `previous.text` is the previous view.
  */
 export function analyseText(
   ctx: AnalysisContext,
   path: string,
   text: string,
-  options: { readonly tree?: Tree; readonly range?: readonly [number, number]; readonly previous?: { facts: FileFacts; text: string } } = {},
+  options: {
+    readonly syntax?: IncrementalTree;
+    readonly range?: readonly [number, number];
+    readonly previous?: { facts: FileFacts; text: string };
+    /** Slices of one text analysed one after the other share its view: one copy of a huge file, not one per slice. */
+    readonly sharedView?: { view?: string };
+  } = {},
 ): FileAnalysis {
   const deps = new Set<string>();
   const headers = new Map<string, string>();
   const preproc = evaluatePreprocessor(text, preprocessOptions(ctx, path, deps, headers));
   const constants = constantsOf(ctx, text, preproc, headers);
+  // What the compiler sees, at the source's positions: macros that would break the grammar's parse rewritten.
   const range = options.range;
+  const shared = options.sharedView;
+  const view = shared ? (shared.view ??= syntaxView(text, preproc)) : syntaxView(text, preproc, range);
   // Text handed over in pieces: the parser never holds a second, UTF-16 copy of a huge file.
-  const input = (index: number): string => text.slice(index, index + PARSE_PIECE);
-  const tree = options.tree ?? ctx.parser.parse(input, null, range ? { includedRanges: [includedRange(text, range[0], range[1])] } : undefined);
+  const input = (index: number): string => view.slice(index, index + PARSE_PIECE);
+  const tree = options.syntax ? options.syntax.update(ctx.parser, view) : ctx.parser.parse(input, null, range ? { includedRanges: [includedRange(view, range[0], range[1])] } : undefined);
   if (!tree) throw new Error(`could not parse ${path}`);
   try {
     // An edit inside one function body (typing) re-extracts that function only.
-    const incremental = options.previous && options.tree ? updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc, constants) : undefined;
-    const extracted = incremental ?? extractFacts(path, text, tree, ctx.query, preproc, ctx.build, undefined, constants);
+    const incremental =
+      options.previous && options.syntax ? updateFacts(options.previous.facts, options.previous.text, view, tree, ctx.query, preproc, constants, text) : undefined;
+    const extracted = incremental ?? extractFacts(path, view, tree, ctx.query, preproc, ctx.build, undefined, constants, text);
     // An edit inside one function body changes no declaration: its attributes stay as they were.
     const attributed = (incremental && options.previous?.facts.allocationAttributed) || allocationAttributed(text, preproc, range);
     const facts: FileFacts = { ...extracted, allocationAttributed: attributed };
-    const pointerFacts = ctx.pointersEnabled ? extractPointerFacts(path, text, tree, preproc, ctx.pointerConfig) : noPointerFacts(path);
-    return { facts, pointerFacts, deps: [...deps] };
+    const pointerFacts = ctx.pointersEnabled ? extractPointerFacts(path, view, tree, preproc, ctx.pointerConfig) : noPointerFacts(path);
+    return { facts, pointerFacts, deps: [...deps], ...(range ? {} : { view }) };
   } finally {
-    if (!options.tree) tree.delete();
+    if (!options.syntax) tree.delete();
   }
 }
 

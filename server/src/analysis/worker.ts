@@ -52,7 +52,8 @@ async function main(): Promise<void> {
   };
   port.on('message', (job: WorkerJob) => {
     try {
-      const result = analyseText(ctx, job.path, job.text, job.range ? { range: job.range } : {});
+      const { view: _view, ...result } = analyseText(ctx, job.path, job.text, job.range ? { range: job.range } : {});
+      // The view stays here: only an editor's incremental update needs it, and copying a large text back costs.
       port.postMessage({ id: job.id, result });
     } catch (e) {
       port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) });

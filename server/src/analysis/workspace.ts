@@ -1,16 +1,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import type { Parser, Query, Tree } from 'web-tree-sitter';
+import type { Parser, Query } from 'web-tree-sitter';
 import type { BuildName, HakmemConfig } from '../config/config';
 import { GlobSet } from '../config/glob';
 import { FACTS_QUERY } from '../facts/extract';
 import type { FileFacts } from '../facts/types';
 import { computeHotPath, type HotPathModel } from '../hotpath/graph';
+import type { IncrementalTree } from '../parse/incrementalTree';
 import type { CLanguage } from '../parse/treeSitter';
 import { analyzePointers, type PointerConfig, type PointerFileFacts, type PointerModel } from '../pointers';
 import type { MacroTable } from '../preproc';
-import { analyseText, buildMacros, mergeSlices, pointerConfigOf, sliceBoundaries, type AnalysisContext, type FileAnalysis } from './fileAnalysis';
+import { analyseText, analyseView, buildMacros, mergeSlices, pointerConfigOf, sliceBoundaries, type AnalysisContext, type FileAnalysis } from './fileAnalysis';
 import { IndexPool } from './pool';
 import { findingsForFile, pointerFindings, type Finding } from './findings';
 
@@ -29,6 +30,8 @@ interface Entry {
   pointerFacts: PointerFileFacts;
   /** Headers this file's preprocessing read (an edit to one re-evaluates this file). */
   deps: Set<string>;
+  /** The syntax view the facts were extracted from, when analysed whole here (the base of an incremental update). */
+  view?: string;
 }
 
 const POINTER_ANNOTATION = /hakmem:(base|user)\b/;
@@ -207,7 +210,8 @@ export class Workspace {
         if (text.length >= SLICE_CHARS) {
           // One slice's tree at a time: a 10 MB file never needs its whole tree in memory.
           this.enablePointersFor(text);
-          this.store(path, text, mergeSlices(slicesOf(text, Math.ceil(text.length / SLICE_CHARS)).map((range) => analyseText(this.context(), path, text, { range }))));
+          const sharedView = {};
+          this.store(path, text, mergeSlices(slicesOf(text, Math.ceil(text.length / SLICE_CHARS)).map((range) => analyseText(this.context(), path, text, { range, sharedView }))));
         } else {
           this.analyseOne(path, text);
         }
@@ -249,12 +253,12 @@ export class Workspace {
     return this.analyse(path, text);
   }
 
-  /** An open editor's text (and its incrementally parsed tree, which stays owned by the caller). */
-  setText(path: string, text: string, tree?: Tree): string[] {
+  /** An open editor's text (and the document's syntax tree, kept current here and owned by the caller). */
+  setText(path: string, text: string, syntax?: IncrementalTree): string[] {
     this.overlays.set(path, text);
     // Opening a file that was indexed from the same text changes nothing.
     if (this.entries.get(path)?.text === text) return [];
-    return this.analyse(path, text, tree);
+    return this.analyse(path, text, syntax);
   }
 
   /** The editor closed: fall back to the file on disk. */
@@ -313,8 +317,8 @@ export class Workspace {
   }
 
   /** Analyses one file, then every file that includes it. Returns the paths whose analysis changed. */
-  private analyse(path: string, text: string, tree?: Tree): string[] {
-    this.analyseOne(path, text, tree);
+  private analyse(path: string, text: string, syntax?: IncrementalTree): string[] {
+    this.analyseOne(path, text, syntax);
     const changed = [path];
     for (const dep of this.dependents(path)) {
       const entry = this.entries.get(dep);
@@ -346,15 +350,21 @@ export class Workspace {
     for (const [other, entry] of this.entries) this.analyseOne(other, entry.text);
   }
 
-  private analyseOne(path: string, text: string, tree?: Tree): void {
+  private analyseOne(path: string, text: string, syntax?: IncrementalTree): void {
     this.enablePointersFor(text);
-    const previous = tree ? this.entries.get(path) : undefined;
-    const result = analyseText(this.context(), path, text, { ...(tree ? { tree } : {}), ...(previous ? { previous } : {}) });
+    const entry = syntax ? this.entries.get(path) : undefined;
+    const previous = entry?.view !== undefined ? { facts: entry.facts, text: entry.view } : undefined;
+    const result = analyseText(this.context(), path, text, { ...(syntax ? { syntax } : {}), ...(previous ? { previous } : {}) });
     this.store(path, text, result);
   }
 
+  /** The syntax view of a text as this workspace's macros make it (what its tree is parsed from). */
+  syntaxViewOf(path: string, text: string): string {
+    return analyseView(this.context(), path, text);
+  }
+
   private store(path: string, text: string, result: FileAnalysis): void {
-    this.entries.set(path, { text, facts: result.facts, pointerFacts: result.pointerFacts, deps: new Set(result.deps) });
+    this.entries.set(path, { text, facts: result.facts, pointerFacts: result.pointerFacts, deps: new Set(result.deps), ...(result.view !== undefined ? { view: result.view } : {}) });
   }
 
 }

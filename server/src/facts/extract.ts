@@ -1,5 +1,5 @@
 import type { Node as SyntaxNode, Query, QueryMatch, Tree } from 'web-tree-sitter';
-import { macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
+import { expandMacros, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
 import { branchHint, constantArguments, isErrorPath, MAY_HINT, readPaths } from './branches';
 import { constantFalse, constantValue, withConstants, type RuntimeConstants } from './constant';
 import { annotationAbove, declaredNames, environmentNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
@@ -153,9 +153,16 @@ function functionName(fnNode: SyntaxNode): SyntaxNode | null {
 /** The attribute lists of a signature prefix, attribute-ish identifiers expanded through macros. */
 function attributeText(prefix: string, line: number, macroAt: MacroLookup): string {
   let text = prefix;
+  let functionLike = false;
   for (const m of prefix.matchAll(IDENT)) {
     const def = macroAt(m[0], line);
     if (def && !def.params) text += ' ' + def.body;
+    else if (def) functionLike = true;
+  }
+  // Nested and function-like attribute macros (`JEMALLOC_COLD` → `JEMALLOC_ATTR(__cold__)` → `__attribute__((__cold__))`).
+  if ((functionLike || /\b[A-Za-z_]\w*\s*\(/.test(text.slice(prefix.length))) && /cold|structor/.test(text)) {
+    const expanded = expandMacros(prefix, (n) => macroAt(n, line));
+    if ('text' in expanded) text += ' ' + expanded.text;
   }
   return [...text.matchAll(/(?:__attribute__\s*\(\(|__declspec\s*\()(.*?)\)\)?/gs)].map((m) => m[1] ?? '').join(',');
 }
@@ -197,6 +204,27 @@ const EARLY_RETURN = /^\{?\s*return\b[^;{}]*;\s*\}?$/;
 /** A branch body that always leaves: it ends with a return. */
 const LEAVES_BLOCK = /\breturn\b[^;{}]*;\s*\}?$/;
 
+/** Index of the `)` closing the `(` at `open` (attribute macros may follow it), or -1. */
+function matchingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = Math.max(0, open); i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Where a declaration starts in the source: attribute macros the syntax view
+ * blanked before `index` (`JEMALLOC_ATTR(malloc) void *f`) belong to it.
+ */
+function sourceStart(view: string, source: string, index: number): number {
+  let p = index;
+  while (p > 0 && /\s/.test(view[p - 1]!)) p--;
+  for (let i = p; i < index; i++) if (!/\s/.test(source[i]!)) return i;
+  return index;
+}
+
 function stringLiteralValue(node: SyntaxNode | null | undefined): string | undefined {
   if (!node || node.type !== 'string_literal') return undefined;
   const raw = node.text;
@@ -218,8 +246,12 @@ export function extractFacts(
   only?: { readonly range: readonly [number, number]; readonly globals: ReadonlyMap<string, 'global' | 'thread-local'> },
   /** `static const` config values of this build (jemalloc's config_debug), which decide `if`s like constants. */
   constants?: RuntimeConstants,
+  /** The source when `text` is its syntax view (attribute macros are read from it). */
+  source: string = text,
 ): FileFacts {
   const lines = new LineIndex(text);
+  // Compared once: two long equal-length strings compare character by character.
+  const rewritten = source !== text;
   const macroAt: MacroLookup = (name, line) => preproc.macroAt(name, line);
   const valueAt = (line: number): ((name: string) => MacroDef | undefined) => withConstants((n) => macroAt(n, line), constants);
   const isActive = (line: number): boolean => preproc.active[line] !== 0;
@@ -252,12 +284,13 @@ export function extractFacts(
       const nameNode = functionName(node);
       const body = node.childForFieldName('body');
       if (!nameNode || !body) continue;
-      const startLine = node.startPosition.row;
+      const declStart = rewritten ? sourceStart(text, source, node.startIndex) : node.startIndex;
+      const startLine = lines.lineOf(declStart);
       const prefix = text.slice(node.startIndex, nameNode.startIndex);
       // Parameters from the declarator's text, `(size_t n, void **slot)` → n, slot: no node per parameter.
       const paramText = text.slice(nameNode.endIndex, body.startIndex);
       const open = paramText.indexOf('(');
-      const close = paramText.lastIndexOf(')');
+      const close = matchingParen(paramText, open);
       const params = new Set<string>();
       if (open >= 0 && close > open) {
         for (const piece of splitTopLevel(paramText.slice(open + 1, close), ',')) {
@@ -266,8 +299,11 @@ export function extractFacts(
         }
       }
       const annotation = annotationAbove(lines, startLine);
-      const attr = attributeReason(prefix, startLine, macroAt);
-      const noinline = /\b(?:__)?noinline(?:__)?\b/.test(expandedPrefix(prefix, startLine, macroAt));
+      // Attributes before the name and after the parameters, as written (macros included).
+      const suffix = close > open ? source.slice(nameNode.endIndex + close + 1, body.startIndex) : '';
+      const declared = source.slice(declStart, nameNode.startIndex) + (suffix.trim() ? ' ' + suffix : '');
+      const attr = attributeReason(declared, startLine, macroAt);
+      const noinline = /\b(?:__)?noinline(?:__)?\b/.test(expandedPrefix(declared, startLine, macroAt));
       const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
       added.push({
         registers: [],
@@ -436,6 +472,7 @@ export function extractFacts(
         case 7: {
           const fn = enclosing(first.startIndex);
           const declText = first.text;
+          const declSource = rewritten ? source.slice(sourceStart(text, source, first.startIndex), first.endIndex) : declText;
           const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
           const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
           const inBody = fn !== undefined && first.startIndex >= fn.bodyStart;
@@ -445,7 +482,7 @@ export function extractFacts(
           for (const d of declaredNames(declText)) {
             if (d.isFunction) {
               // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
-              const reason = mayCarryAttribute(declText) ? attributeReason(declText, lines.lineOf(first.startIndex), macroAt) : undefined;
+              const reason = mayCarryAttribute(declSource) ? attributeReason(declSource, lines.lineOf(first.startIndex), macroAt) : undefined;
               if (reason) prototypeColdMarks.push({ name: d.name, reason });
             } else if (inBody) {
               if (isStatic || isTls) fn.staticLocals.add(d.name);

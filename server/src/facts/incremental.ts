@@ -46,6 +46,21 @@ function functionNodeAt(tree: Tree, start: number): SyntaxNode | undefined {
   return node ?? undefined;
 }
 
+/** True when [start, end) lies on a directive line or right before a `#` (a newline removed there joins a directive to code). */
+function nearDirective(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (/^[ \t]*#/.test(text.slice(lineStart, start))) return true;
+  let p = end;
+  while (text[p] === ' ' || text[p] === '\t') p++;
+  return text[p] === '#';
+}
+
+/** A definition recovered inside damaged code: what its calls belong to depends on the damage around it. */
+function insideError(node: SyntaxNode): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'ERROR') return true;
+  return false;
+}
+
 /**
  * Updates a file's facts after an edit inside one function body (typing):
  * that function is extracted again and the others are only moved. Returns
@@ -60,18 +75,23 @@ export function updateFacts(
   query: Query,
   preproc: PreprocResult,
   constants?: RuntimeConstants,
+  /** The source when the texts are syntax views (see extractFacts). */
+  source: string = text,
 ): FileFacts | undefined {
   const w = changedWindow(previousText, text);
   // Directives and annotations change what every function means.
   const touched = previousText.slice(w.start, w.oldEnd) + text.slice(w.start, w.newEnd);
   if (touched.includes('#') || touched.includes('hakmem')) return undefined;
+  if (nearDirective(previousText, w.start, w.oldEnd) || nearDirective(text, w.start, w.newEnd)) return undefined;
   const index = previous.functions.findIndex((f) => f.range.bodyStart < w.start && w.oldEnd < f.range.end);
   if (index < 0) return undefined;
   const old = previous.functions[index]!;
+  // Definitions recovered inside another one (damaged code) come and go with the damage.
+  if (previous.functions.some((f, i) => i !== index && f.range.start < old.range.end && f.range.end > old.range.start)) return undefined;
   const chars = w.newEnd - w.oldEnd;
   const node = functionNodeAt(tree, old.range.start);
-  if (!node || node.endIndex !== old.range.end + chars) return undefined;
-  const fresh = extractFacts(previous.path, text, tree, query, preproc, previous.build, { range: [node.startIndex, node.endIndex], globals: previous.globals }, constants);
+  if (!node || node.endIndex !== old.range.end + chars || insideError(node)) return undefined;
+  const fresh = extractFacts(previous.path, text, tree, query, preproc, previous.build, { range: [node.startIndex, node.endIndex], globals: previous.globals }, constants, source);
   const replaced = fresh.functions[0];
   if (fresh.functions.length !== 1 || !replaced || replaced.range.start !== old.range.start) return undefined;
   const lines = countNewlines(text, w.start, w.newEnd) - countNewlines(previousText, w.start, w.oldEnd);

@@ -93,7 +93,8 @@ export class HakmemServer {
     c.onCodeAction(({ textDocument, context }) => {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return [];
-      const tree = this.docParser && C_FILE.test(textDocument.uri) ? doc.ensureTree(this.docParser) : undefined;
+      const ws = this.workspace;
+      const tree = ws && this.docParser && C_FILE.test(textDocument.uri) ? doc.syntax.update(this.docParser, ws.syntaxViewOf(pathOf(textDocument.uri), doc.text)) : undefined;
       const config = this.loaded.config;
       return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, (code) => (isRuleCode(code) ? guardFor(config, code) : config.guards.default));
     });
@@ -196,7 +197,7 @@ export class HakmemServer {
     this.publishConfigProblems();
     const workspace = new Workspace(this.loaded.config, this.lang, this.settings.build, false);
     workspace.setMeasuredHot(this.measuredHotRoots());
-    for (const [uri, doc] of this.docs) if (C_FILE.test(uri)) workspace.setText(pathOf(uri), doc.text, doc.tree);
+    for (const [uri, doc] of this.docs) if (C_FILE.test(uri)) workspace.setText(pathOf(uri), doc.text, doc.liveSyntax);
     const files = discoverSources(this.loaded.config);
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin('HAKMEM: indexing', 0, `${files.length} files`, true);
@@ -289,7 +290,7 @@ export class HakmemServer {
     const doc = this.docs.get(uri);
     if (!doc) return;
     const isConfig = basename(pathOf(uri)) === CONFIG_FILE_NAME;
-    doc.update(changes, version, isConfig ? undefined : this.docParser);
+    doc.update(changes, version);
     if (isConfig) {
       clearTimeout(this.configTimer);
       this.configTimer = setTimeout(() => {
@@ -343,7 +344,7 @@ export class HakmemServer {
         const doc = this.docs.get(uri);
         if (!doc) continue;
         try {
-          changed.push(...ws.setText(pathOf(uri), doc.text, doc.tree));
+          changed.push(...ws.setText(pathOf(uri), doc.text, doc.liveSyntax));
         } catch (e) {
           this.connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`);
         }

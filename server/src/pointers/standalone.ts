@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { syntaxView } from '../parse/syntaxView';
 import type { CLanguage } from '../parse/treeSitter';
 import { defaultPredefines, evaluatePreprocessor, fileIncludeResolver, MacroTable } from '../preproc';
 import { analyzePointers } from './analyze';
@@ -50,15 +51,16 @@ export function analyzeFolder(lang: CLanguage, root: string, defines: Record<str
   try {
     for (const path of sources(root)) {
       const text = readFileSync(path, 'utf8');
+      const preproc = evaluatePreprocessor(text, { fileName: path, defines: MacroTable.from({ ...defaultPredefines(), ...defines }), resolveInclude: resolver });
+      const view = syntaxView(text, preproc);
       const t0 = performance.now();
-      const tree = parser.parse(text);
+      const tree = parser.parse(view);
       const t1 = performance.now();
       parseMs += t1 - t0;
       if (!tree) continue;
       try {
-        const preproc = evaluatePreprocessor(text, { fileName: path, defines: MacroTable.from({ ...defaultPredefines(), ...defines }), resolveInclude: resolver });
         const t2 = performance.now();
-        files.push(extractPointerFacts(path, text, tree, preproc, config));
+        files.push(extractPointerFacts(path, view, tree, preproc, config));
         extractMs += performance.now() - t2;
       } finally {
         tree.delete();

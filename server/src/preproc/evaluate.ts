@@ -79,6 +79,7 @@ export function evaluatePreprocessor(text: string, options: PreprocOptions): Pre
     inactiveRanges: inactiveRanges(active),
     includes: session.includes,
     macroAt: (name, line) => history.at(name, line),
+    definitions: () => history.definitions(),
     finalMacros: session.table,
     problems: session.problems,
     conditionals: session.conditionals,

@@ -21,6 +21,14 @@ export class MacroHistory {
     e.defs.push(def);
   }
 
+  /** Every definition in effect at some point: the initial table's and each one recorded since. */
+  definitions(): MacroDef[] {
+    const out: MacroDef[] = [];
+    for (const name of this.initial.names()) out.push(this.initial.get(name)!);
+    for (const e of this.events.values()) for (const d of e.defs) if (d) out.push(d);
+    return out;
+  }
+
   /** The definition in effect at `line`: the last change on an earlier line, else the initial table. */
   at(name: string, line: number): MacroDef | undefined {
     const e = this.events.get(name);

@@ -61,6 +61,8 @@ export interface PreprocResult {
   includes: IncludeRecord[];
   /** The definition of `name` in effect at `line` of this file, or undefined. */
   macroAt(name: string, line: number): MacroDef | undefined;
+  /** Every definition in effect somewhere in this file (configured, from headers, from the file). */
+  definitions(): MacroDef[];
   /** Table in effect at the end of the file (what a file including this one would see). */
   finalMacros: MacroTable;
   /** Structural problems, bad #if expressions, active #error, include failures. */
