@@ -37,7 +37,11 @@ function statementsOutsideFunctions(root: SyntaxNode, active: (line: number) => 
   const visit = (node: SyntaxNode, inError: boolean): void => {
     if (OPAQUE.has(node.type)) return;
     const line = node.startPosition.row;
-    if (active(line) && (STATEMENT.test(node.type) || (inError && node.type === 'call_expression'))) {
+    // An #if that splits a declaration (jemalloc's `static const bool config_debug =` / `#ifdef` /
+    // `true` / `#else` / `false` / `#endif` / `;`) leaves its `;` alone at top level: an empty
+    // statement holds nothing the analysis reads, so it is not damage.
+    const empty = node.type === 'expression_statement' && node.text.trim() === ';';
+    if (active(line) && !empty && (STATEMENT.test(node.type) || (inError && node.type === 'call_expression'))) {
       found.push(`${line + 1}: ${node.type} ${JSON.stringify(node.text.slice(0, 40))}`);
       return;
     }
