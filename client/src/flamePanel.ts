@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { flamePageHtml, isPageToHostMessage, type FlameViewState, type SerialisedProfile } from '../../server/src/profile';
+import { flamePageHtml } from '../../server/src/profile/page';
+import { acceptPageMessage } from '../../server/src/protocol/checks';
+import { isFlamePageToHost, type FlameViewState, type HostToFlamePage, type SerialisedProfile } from '../../server/src/protocol/flamePage';
 import { createMediaPanel, makeNonce, mediaScriptUri } from './webviewHost';
 
 export interface FlameSource {
@@ -81,13 +83,15 @@ export class FlamePanel implements vscode.Disposable {
 
   private post(): void {
     if (!this.panel || !this.pending) return;
-    void this.panel.webview.postMessage({ type: 'profile', model: this.pending, ...(this.state ? { state: this.state } : {}) });
+    const message: HostToFlamePage = { type: 'profile', model: this.pending, ...(this.state ? { state: this.state } : {}) };
+    void this.panel.webview.postMessage(message);
     // Once the page has the model, the host lets go of it when it can reload it from disk.
     if (this.source?.path) this.pending = undefined;
   }
 
-  private async onMessage(message: unknown): Promise<void> {
-    if (!isPageToHostMessage(message)) return;
+  private async onMessage(value: unknown): Promise<void> {
+    const message = acceptPageMessage('flamegraph', value, isFlamePageToHost, (text) => this.log.warn(text));
+    if (!message) return;
     switch (message.type) {
       case 'ready':
         if (!this.pending && this.source?.path) {

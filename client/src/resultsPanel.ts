@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { resultsPageHtml } from '../../server/src/bench/page';
-import type { PageToHostMessage, ResultsMessage } from '../../server/src/bench/messages';
+import { acceptPageMessage } from '../../server/src/protocol/checks';
+import { isResultsPageToHost, type ResultsMessage } from '../../server/src/protocol/resultsPage';
 import { createMediaPanel, makeNonce, mediaScriptUri } from './webviewHost';
 
 export interface ResultsPanelActions {
@@ -17,6 +18,7 @@ export class ResultsPanel implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly actions: ResultsPanelActions,
+    private readonly log: vscode.LogOutputChannel,
   ) {}
 
   show(results: ResultsMessage): void {
@@ -34,13 +36,15 @@ export class ResultsPanel implements vscode.Disposable {
       scriptUri: mediaScriptUri(this.context, panel, 'results.js'),
       title: `HAKMEM benchmark results`,
     });
-    panel.webview.onDidReceiveMessage((m: PageToHostMessage) => this.onMessage(m));
+    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));
     panel.onDidDispose(() => {
       this.panel = undefined;
     });
   }
 
-  private onMessage(message: PageToHostMessage): void {
+  private onMessage(value: unknown): void {
+    const message = acceptPageMessage('results', value, isResultsPageToHost, (text) => this.log.warn(text));
+    if (!message) return;
     switch (message.type) {
       case 'ready':
         if (this.latest && this.panel) void this.panel.webview.postMessage(this.latest);

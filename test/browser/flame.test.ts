@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { selfContainedFlamePage } from '../../server/src/profile/page';
 import { serialiseModel } from '../../server/src/profile/serialise';
-import type { SerialisedProfile } from '../../server/src/profile/wire';
+import type { SerialisedProfile } from '../../server/src/profile/serialise';
 import { HOSTILE, SCRIPT_BREAKER, syntheticProfile } from './flameFixtures';
 import { launchChromium, serveFlamePage, VSCODE_API_SHIM } from './flamePage';
 

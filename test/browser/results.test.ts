@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readHistory, appendHistory } from '../../server/src/bench/history';
 import { resultsPageHtml } from '../../server/src/bench/page';
-import type { ResultsMessage } from '../../server/src/bench/messages';
+import type { ResultsMessage } from '../../server/src/protocol/resultsPage';
 import { runSuite } from '../../server/src/bench/runner';
 import { resultsMessage } from '../../server/src/bench/view';
 import { buildFixture, fixtureSpec, tempDir } from '../bench-engine/support';

@@ -4,12 +4,12 @@ import { diffProfiles } from '../../server/src/profile/diff';
 import { FoldedParser, foldedText } from '../../server/src/profile/folded';
 import { functionWeights, hotFunctions } from '../../server/src/profile/hotspots';
 import { forEachLineOfText } from '../../server/src/profile/lines';
-import { isPageToHostMessage } from '../../server/src/profile/messages';
 import type { ProfileModel } from '../../server/src/profile/model';
 import { flamePageHtml, jsonForScript } from '../../server/src/profile/page';
 import { deserialiseModel, serialiseModel } from '../../server/src/profile/serialise';
 import { sniffFormat } from '../../server/src/profile/sniff';
 import { importSpeedscope, speedscopeJson } from '../../server/src/profile/speedscope';
+import { isFlamePageToHost } from '../../server/src/protocol/flamePage';
 
 function folded(text: string): ProfileModel {
   const p = new FoldedParser();
@@ -99,10 +99,10 @@ describe('flamegraph page builder', () => {
   });
 
   it('checks messages from the page', () => {
-    assert.ok(isPageToHostMessage({ type: 'ready' }));
-    assert.ok(isPageToHostMessage({ type: 'openFunction', name: 'hak_alloc', file: 'a.c', line: 3 }));
-    assert.ok(!isPageToHostMessage({ type: 'openFunction', name: 'x', line: -1 }));
-    assert.ok(!isPageToHostMessage({ type: 'export', format: 'pdf', fileName: 'x', content: '' }));
-    assert.ok(!isPageToHostMessage('ready'));
+    assert.ok(isFlamePageToHost({ type: 'ready' }));
+    assert.ok(isFlamePageToHost({ type: 'openFunction', name: 'hak_alloc', file: 'a.c', line: 3 }));
+    assert.ok(!isFlamePageToHost({ type: 'openFunction', name: 'x', line: -1 }));
+    assert.ok(!isFlamePageToHost({ type: 'export', format: 'pdf', fileName: 'x', content: '' }));
+    assert.ok(!isFlamePageToHost('ready'));
   });
 });

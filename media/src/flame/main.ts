@@ -1,5 +1,5 @@
 import { format } from 'd3-format';
-import type { FlameViewState, HostToPageMessage, SerialisedProfile } from '../../../server/src/profile/wire';
+import type { FlameViewState, HostToFlamePage, SerialisedProfile } from '../../../server/src/protocol/flamePage';
 import { FlameCanvas, type Orientation } from './flameCanvas';
 import { inWebview, postToHost, savedState, saveState } from './host';
 import { HotspotTable } from './table';
@@ -389,7 +389,7 @@ graphScroll.addEventListener('scroll', () => graph.draw(), { passive: true });
 new ResizeObserver(() => render()).observe(document.body);
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const message = event.data as HostToPageMessage | undefined;
+  const message = event.data as HostToFlamePage | undefined;
   if (!message || typeof message !== 'object') return;
   if (message.type === 'profile') load(message.model, message.state);
   else if (message.type === 'clear') showEmpty('No profile.');

@@ -1,4 +1,4 @@
-import type { SerialisedProfile } from '../../../server/src/profile/wire';
+import type { SerialisedProfile } from '../../../server/src/profile/serialise';
 
 /** Fields per function in SerialisedProfile.funcs: name, module, file, line, kind. */
 const FUNC_FIELDS = 5;

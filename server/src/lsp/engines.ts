@@ -22,8 +22,9 @@ import {
   type ProfileResult,
   type RunBenchmarkParams,
   type RunBenchmarkResult,
-} from '../protocol';
+} from '../protocol/lsp';
 import { uriOf } from './diagnostics';
+import { onTypedRequest, onTypedRequest0 } from './typedHandlers';
 
 /** Functions at or above this self share of the latest profile join the hot path. */
 export const MEASURED_HOT_SELF_PCT = 1;
@@ -59,10 +60,10 @@ export class EngineRequests {
 
   register(): void {
     const c = this.connection;
-    c.onRequest(Requests.listBenchmarks, () => this.listBenchmarks());
-    c.onRequest(Requests.runBenchmark, (params: RunBenchmarkParams, token) => this.runBenchmark(params, token));
-    c.onRequest(Requests.profile, (params: ProfileBenchmarkParams, token) => this.profile(params, token));
-    c.onRequest(Requests.locateFunction, (params: LocateFunctionParams) => this.locateFunction(params));
+    onTypedRequest0(c, Requests.listBenchmarks, () => this.listBenchmarks());
+    onTypedRequest(c, Requests.runBenchmark, (params, token) => this.runBenchmark(params, token));
+    onTypedRequest(c, Requests.profile, (params, token) => this.profile(params, token));
+    onTypedRequest(c, Requests.locateFunction, (params) => this.locateFunction(params));
   }
 
   dispose(): void {

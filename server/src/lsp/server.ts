@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver';
 import { discoverSources, Workspace } from '../analysis/workspace';
 import { LineIndex } from '../facts/text';
-import { defaultConfig, type BuildName } from '../config/config';
+import { defaultConfig } from '../config/config';
 import { CONFIG_FILE_NAME, loadConfigText, type LoadedConfig } from '../config/load';
 import { loadC, type CLanguage } from '../parse/treeSitter';
 import { codeActionsFor } from './codeActions';
@@ -23,15 +23,9 @@ import { OpenDocument } from './documents';
 import { EngineRequests, MEASURED_HOT_SELF_PCT } from './engines';
 import { hoverAt } from './hover';
 import { profileLenses } from './profileLenses';
-import { Notifications } from '../protocol';
+import { Notifications, type ConfigurationSettings, type InitializationOptions, type ServerSettings } from '../protocol/lsp';
+import { onTypedNotification } from './typedHandlers';
 import type { Parser } from 'web-tree-sitter';
-
-/** Settings the client sends (hakmem.* in VS Code). */
-export interface ServerSettings {
-  build: BuildName;
-  dimInactiveCode: boolean;
-  pointerKindHints: boolean;
-}
 
 const DEFAULT_SETTINGS: ServerSettings = { build: 'release', dimInactiveCode: true, pointerKindHints: true };
 const C_FILE = /\.(c|h|inc)$/;
@@ -82,7 +76,7 @@ export class HakmemServer {
     c.onDidChangeWatchedFiles(({ changes }) => {
       for (const change of changes) this.diskChanged(pathOf(change.uri), change.type === FileChangeType.Deleted);
     });
-    c.onDidChangeConfiguration(({ settings }) => this.updateSettings((settings as { hakmem?: Partial<ServerSettings> } | undefined)?.hakmem));
+    c.onDidChangeConfiguration(({ settings }) => this.updateSettings((settings as ConfigurationSettings | undefined)?.hakmem));
     c.onCodeAction(({ textDocument, context }) => {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return [];
@@ -114,7 +108,7 @@ export class HakmemServer {
       if (!ws || this.measured.size === 0) return [];
       return profileLenses(ws, pathOf(textDocument.uri), this.measured);
     });
-    c.onNotification(Notifications.trustChanged, (p: { trusted: boolean }) => {
+    onTypedNotification(c, Notifications.trustChanged, (p) => {
       this.trusted = p.trusted;
     });
     this.engines = new EngineRequests(c, {
@@ -136,7 +130,7 @@ export class HakmemServer {
   private initialize(params: InitializeParams): InitializeResult {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (folder) this.root = pathOf(folder);
-    const init = params.initializationOptions as { settings?: Partial<ServerSettings>; trusted?: boolean } | undefined;
+    const init = params.initializationOptions as InitializationOptions | undefined;
     this.settings = { ...DEFAULT_SETTINGS, ...(init?.settings ?? {}) };
     this.trusted = init?.trusted ?? true;
     return {

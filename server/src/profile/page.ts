@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { SerialisedProfile } from './wire';
+import type { SerialisedProfile } from './serialise';
 
 export interface FlamePageOptions {
   /** Random per page load; only scripts and styles carrying it run. */

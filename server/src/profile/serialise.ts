@@ -1,8 +1,29 @@
+// The profile model as plain JSON, for postMessage, pages and files. No Node
+// API: the flamegraph page decodes with the same code.
 import { sumTotals, type ProfileModel } from './model';
-import type { SerialisedProfile } from './wire';
 
 /** Fields per function in SerialisedProfile.funcs. */
 export const FUNC_FIELDS = 5;
+
+/** A ProfileModel as plain JSON: numbers plus one string table. */
+export interface SerialisedProfile {
+  readonly version: 1;
+  /** What weights count: "samples", or a callgrind event such as "Ir". */
+  readonly unit: string;
+  /** Shown above the graph (benchmark, file name). */
+  readonly title?: string;
+  readonly strings: readonly string[];
+  /** 5 numbers per function: name string, module string (-1), file string (-1), line (0 = unknown), FrameKind. */
+  readonly funcs: readonly number[];
+  /** Per node (node 0 is the root): parent node, -1 for the root; parents precede children. */
+  readonly parent: readonly number[];
+  /** Per node: function index, -1 for the root. */
+  readonly func: readonly number[];
+  /** Per node: self weight. */
+  readonly self: readonly number[];
+  /** Differential profiles: per node, the "before" self weight scaled to the "after" total. */
+  readonly baselineSelf?: readonly number[];
+}
 
 /** The model as plain arrays of numbers plus a string table, for postMessage and pages. */
 export function serialiseModel(model: ProfileModel, title?: string): SerialisedProfile {

@@ -1,5 +1,30 @@
 // Custom requests between the VS Code client (and any other LSP client) and the
-// language server's engines. Plain types only: shared by client/, server/ and tests.
+// language server's engines, as typed RequestTypes: the method, its params, its
+// result and its error data are declared once, here, for client/, server/ and tests.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { BuildDiagnostic } from '../bench/diagnostics';
+import { isRecord } from './checks';
+import type { SerialisedProfile } from './flamePage';
+import type { ResultsMessage } from './resultsPage';
+
+/** The hakmem.* settings the language server reads (sent at start and on every change). */
+export interface ServerSettings {
+  readonly build: 'release' | 'debug';
+  readonly dimInactiveCode: boolean;
+  readonly pointerKindHints: boolean;
+}
+
+/** initializationOptions of the initialize request. */
+export interface InitializationOptions {
+  readonly settings?: Partial<ServerSettings>;
+  /** Whether the workspace is trusted (runs need it); true when absent. */
+  readonly trusted?: boolean;
+}
+
+/** settings of workspace/didChangeConfiguration. */
+export interface ConfigurationSettings {
+  readonly hakmem?: Partial<ServerSettings>;
+}
 
 export interface BenchmarkInfo {
   readonly name: string;
@@ -40,12 +65,11 @@ export interface RunBenchmarkParams {
 }
 
 /** A compiler message from the benchmark's build (absolute file, 1-based line and column). */
-export type { BuildDiagnostic as BuildProblem } from './bench/diagnostics';
-import type { BuildDiagnostic } from './bench/diagnostics';
+export type { BuildDiagnostic as BuildProblem } from '../bench/diagnostics';
 
 export interface RunBenchmarkResult {
-  /** The message the results page renders (server/src/bench/messages.d.ts ResultsMessage). */
-  readonly results: unknown;
+  /** The message the results page renders. */
+  readonly results: ResultsMessage;
   /** One line for the status bar: the benchmark and the comparison that matters most ("larson: hakmem 2.06× slower than tcmalloc"). */
   readonly headline: string;
   readonly buildProblems: readonly BuildDiagnostic[];
@@ -66,8 +90,8 @@ export interface ProfileBenchmarkParams {
 }
 
 export interface ProfileResult {
-  /** server/src/profile SerialisedProfile, ready for the flamegraph page. */
-  readonly profile: unknown;
+  /** Ready for the flamegraph page. */
+  readonly profile: SerialisedProfile;
   readonly title: string;
   readonly files: readonly string[];
   readonly hotFunctions: ReadonlyArray<{ name: string; selfPct: number; totalPct: number }>;
@@ -82,6 +106,10 @@ export interface BuildFailureData {
   readonly buildProblems: readonly BuildDiagnostic[];
 }
 
+export function isBuildFailureData(data: unknown): data is BuildFailureData {
+  return isRecord(data) && Array.isArray(data.buildProblems);
+}
+
 export interface LocateFunctionParams {
   readonly name: string;
 }
@@ -92,14 +120,19 @@ export interface LocateFunctionResult {
   readonly character?: number;
 }
 
+export interface TrustChangedParams {
+  readonly trusted: boolean;
+}
+
 export const Requests = {
-  listBenchmarks: 'hakmem/listBenchmarks',
-  runBenchmark: 'hakmem/runBenchmark',
-  profile: 'hakmem/profile',
-  locateFunction: 'hakmem/locateFunction',
+  listBenchmarks: new RequestType0<ListBenchmarksResult, void>('hakmem/listBenchmarks'),
+  runBenchmark: new RequestType<RunBenchmarkParams, RunBenchmarkResult, void>('hakmem/runBenchmark'),
+  /** Fails with BuildFailureData when the profiling build failed. */
+  profile: new RequestType<ProfileBenchmarkParams, ProfileResult, BuildFailureData>('hakmem/profile'),
+  locateFunction: new RequestType<LocateFunctionParams, LocateFunctionResult, void>('hakmem/locateFunction'),
 } as const;
 
 export const Notifications = {
   /** Client → server: workspace trust granted (runs become allowed). */
-  trustChanged: 'hakmem/trustChanged',
+  trustChanged: new NotificationType<TrustChangedParams>('hakmem/trustChanged'),
 } as const;
