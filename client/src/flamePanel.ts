@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { flamePageHtml } from '../../server/src/profile/page';
+import { flamePageHtml } from '../../server/src/pages/flamePage';
 import { acceptPageMessage } from '../../server/src/protocol/checks';
 import { isFlamePageToHost, type FlameViewState, type HostToFlamePage, type SerialisedProfile } from '../../server/src/protocol/flamePage';
-import { createMediaPanel, makeNonce, mediaScriptUri } from './webviewHost';
+import { createMediaPanel, mediaScriptUri } from './webviewHost';
 
 export interface FlameSource {
   readonly title: string;
@@ -65,9 +65,8 @@ export class FlamePanel implements vscode.Disposable {
     const panel = createMediaPanel(this.context, 'hakmem.flamegraph', `Flamegraph: ${this.source?.title ?? ''}`);
     this.panel = panel;
     panel.webview.html = flamePageHtml({
-      nonce: makeNonce(),
       cspSource: panel.webview.cspSource,
-      scriptUri: mediaScriptUri(this.context, panel, 'flame.js'),
+      script: { uri: mediaScriptUri(this.context, panel, 'flame.js') },
       title: 'HAKMEM flamegraph',
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { resultsPageHtml } from '../../server/src/bench/page';
+import { resultsPageHtml } from '../../server/src/pages/resultsPage';
 import { acceptPageMessage } from '../../server/src/protocol/checks';
 import { isResultsPageToHost, type ResultsMessage } from '../../server/src/protocol/resultsPage';
-import { createMediaPanel, makeNonce, mediaScriptUri } from './webviewHost';
+import { createMediaPanel, mediaScriptUri } from './webviewHost';
 
 export interface ResultsPanelActions {
   rerun(benchmark: string, allocators?: readonly string[]): void;
@@ -31,9 +31,8 @@ export class ResultsPanel implements vscode.Disposable {
     const panel = createMediaPanel(this.context, 'hakmem.results', `Benchmark: ${results.benchmark}`);
     this.panel = panel;
     panel.webview.html = resultsPageHtml({
-      nonce: makeNonce(),
       cspSource: panel.webview.cspSource,
-      scriptUri: mediaScriptUri(this.context, panel, 'results.js'),
+      script: { uri: mediaScriptUri(this.context, panel, 'results.js') },
       title: `HAKMEM benchmark results`,
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));

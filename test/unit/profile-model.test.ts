@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { flamePageHtml } from '../../server/src/pages/flamePage';
+import { jsonForScript } from '../../server/src/pages/shell';
 import { diffProfiles } from '../../server/src/profile/diff';
 import { FoldedParser, foldedText } from '../../server/src/profile/folded';
 import { functionWeights, hotFunctions } from '../../server/src/profile/hotspots';
 import { forEachLineOfText } from '../../server/src/profile/lines';
 import type { ProfileModel } from '../../server/src/profile/model';
-import { flamePageHtml, jsonForScript } from '../../server/src/profile/page';
 import { deserialiseModel, serialiseModel } from '../../server/src/profile/serialise';
 import { sniffFormat } from '../../server/src/profile/sniff';
 import { importSpeedscope, speedscopeJson } from '../../server/src/profile/speedscope';
@@ -84,7 +85,7 @@ describe('flamegraph page builder', () => {
     const html = flamePageHtml({
       nonce: 'abc123',
       cspSource: 'https://webview.example',
-      scriptUri: 'https://webview.example/flame.js?a="b"',
+      script: { uri: 'https://webview.example/flame.js?a="b"' },
       initialData: serialiseModel(folded('main;</script><script>alert(1)</script> 1\n'), '<b>title</b>'),
     });
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!.replace(/&#39;/g, "'");
