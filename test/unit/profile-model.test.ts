@@ -3,10 +3,11 @@ import { describe, it } from 'node:test';
 import { flamePageHtml } from '../../server/src/pages/flamePage';
 import { jsonForScript } from '../../server/src/pages/shell';
 import { diffProfiles } from '../../server/src/profile/diff';
-import { FoldedParser, foldedText } from '../../server/src/profile/folded';
-import { functionWeights, hotFunctions } from '../../server/src/profile/hotspots';
+import { foldedText } from '../../server/src/profile/folded';
+import { FoldedParser } from '../../server/src/profile/foldedParser';
+import { forEachFrame, functionWeights, hotFunctions } from '../../server/src/profile/hotspots';
 import { forEachLineOfText } from '../../server/src/profile/lines';
-import type { ProfileModel } from '../../server/src/profile/model';
+import { CallTreeBuilder, childLists, functionName, withCallTree, type ProfileModel } from '../../server/src/profile/model';
 import { deserialiseModel, serialiseModel } from '../../server/src/profile/serialise';
 import { sniffFormat } from '../../server/src/profile/sniff';
 import { importSpeedscope, speedscopeJson } from '../../server/src/profile/speedscope';
@@ -68,6 +69,37 @@ describe('profile model', () => {
     assert.equal(diff.nodeSelf[find('b')]! - diff.baselineSelf![find('b')]!, 0);
     const scaled = diffProfiles(folded('main;a 1\nmain;b 1\n'), after);
     assert.equal(scaled.baselineSelf![find('a')], 20, 'a 50% share of 40 samples');
+  });
+
+  it('visits every frame once, marking only the outermost frame of a function on its stack', () => {
+    const model = folded(sample);
+    const outer: string[] = [];
+    let frames = 0;
+    forEachFrame(model, childLists(model), (node, func, outermost) => {
+      frames++;
+      if (functionName(model, func) === 'rec' && outermost) outer.push(String(node));
+    });
+    assert.equal(frames, model.nodeParent.length - 1);
+    assert.equal(outer.length, 1, 'main;rec;rec;rec has one outermost rec');
+  });
+
+  it('builds derived call trees over the same function table', () => {
+    const model = folded(sample);
+    const b = new CallTreeBuilder();
+    const rec = model.funcName.findIndex((_, f) => functionName(model, f) === 'rec');
+    b.addStack([rec, rec], 2, 3);
+    const derived = withCallTree(model, b.finish());
+    assert.equal(derived.strings, model.strings);
+    assert.deepEqual(Array.from(derived.nodeTotal), [3, 3, 3]);
+    assert.equal(functionName(derived, derived.nodeFunc[2]!), 'rec');
+    assert.equal(derived.baselineSelf, undefined);
+  });
+
+  it('rejects serialised functions whose names are not in the string table', () => {
+    const wire = JSON.parse(JSON.stringify(serialiseModel(folded(sample)))) as { funcs: number[]; strings: string[] };
+    wire.funcs[0] = wire.strings.length;
+    assert.throws(() => deserialiseModel(wire), /function 0 is malformed/);
+    assert.throws(() => deserialiseModel({ ...wire, parent: [], func: [], self: [] }), /array lengths disagree/);
   });
 
   it('recognises formats from content', () => {
