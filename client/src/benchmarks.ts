@@ -8,7 +8,7 @@ import {
   type ProfileBenchmarkParams,
   type RunBenchmarkParams,
   type RunBenchmarkResult,
-} from '../../server/src/protocol/lsp';
+} from '../../server/src/protocol';
 import { FlamePanel } from './flamePanel';
 import { ResultsPanel } from './resultsPanel';
 import type { HakmemStatusBar } from './statusBar';

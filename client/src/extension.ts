@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, type LanguageClient } from 'vscode-languageclient/node';
-import { Notifications, type ConfigurationSettings } from '../../server/src/protocol/lsp';
+import { Notifications, type ConfigurationSettings } from '../../server/src/protocol';
 import { BenchmarkLenses } from './benchLenses';
 import { Benchmarks } from './benchmarks';
 import { createLanguageClient, serverSettings } from './languageClient';

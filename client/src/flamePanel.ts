@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { flamePageHtml } from '../../server/src/pages/flamePage';
-import { acceptPageMessage } from '../../server/src/protocol/checks';
-import { isFlamePageToHost, type FlameViewState, type HostToFlamePage, type SerialisedProfile } from '../../server/src/protocol/flamePage';
+import { acceptPageMessage, isFlamePageToHost, type FlameViewState, type HostToFlamePage, type SerialisedProfile } from '../../server/src/protocol';
 import { createMediaPanel, mediaScriptUri } from './webviewHost';
 
 export interface FlameSource {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { InitializationOptions, ServerSettings } from '../../server/src/protocol/lsp';
+import type { InitializationOptions, ServerSettings } from '../../server/src/protocol';
 
 /** The hakmem.* settings the language server reads. */
 export function serverSettings(): ServerSettings {

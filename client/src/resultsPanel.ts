@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { resultsPageHtml } from '../../server/src/pages/resultsPage';
-import { acceptPageMessage } from '../../server/src/protocol/checks';
-import { isResultsPageToHost, type ResultsMessage } from '../../server/src/protocol/resultsPage';
+import { acceptPageMessage, isResultsPageToHost, type ResultsMessage } from '../../server/src/protocol';
 import { createMediaPanel, mediaScriptUri } from './webviewHost';
 
 export interface ResultsPanelActions {

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Requests } from '../../server/src/protocol/lsp';
+import { Requests } from '../../server/src/protocol';
 import { LspTestClient } from '../util/lspClient';
 import { fixturesDir, repoRoot } from '../util/paths';
 

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { resolveAllocator } from '../../server/src/bench/allocators';
 import type { RunFailure } from '../../server/src/bench/failures';
 import { nativePresets } from '../../server/src/bench/presets';
-import { Requests, type RunBenchmarkParams } from '../../server/src/protocol/lsp';
+import { Requests, type RunBenchmarkParams } from '../../server/src/protocol';
 import { LspTestClient } from '../util/lspClient';
 import { cliPath, repoRoot } from '../util/paths';
 

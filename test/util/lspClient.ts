@@ -8,7 +8,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import type { InitializationOptions, ServerSettings } from '../../server/src/protocol/lsp';
+import type { InitializationOptions, ServerSettings } from '../../server/src/protocol';
 import { serverPath } from './paths';
 
 /** The real language server bundle on stdio, driven over JSON-RPC like an editor would. */

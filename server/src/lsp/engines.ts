@@ -22,7 +22,7 @@ import {
   type ProfileResult,
   type RunBenchmarkParams,
   type RunBenchmarkResult,
-} from '../protocol/lsp';
+} from '../protocol';
 import { uriOf } from './diagnostics';
 import { onTypedRequest, onTypedRequest0 } from './typedHandlers';
 

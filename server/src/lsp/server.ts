@@ -23,7 +23,7 @@ import { OpenDocument } from './documents';
 import { EngineRequests, MEASURED_HOT_SELF_PCT } from './engines';
 import { hoverAt } from './hover';
 import { profileLenses } from './profileLenses';
-import { Notifications, type ConfigurationSettings, type InitializationOptions, type ServerSettings } from '../protocol/lsp';
+import { Notifications, type ConfigurationSettings, type InitializationOptions, type ServerSettings } from '../protocol';
 import { onTypedNotification } from './typedHandlers';
 import type { Parser } from 'web-tree-sitter';
 

@@ -4,3 +4,4 @@
 export * from './lsp';
 export * from './resultsPage';
 export * from './flamePage';
+export { acceptPageMessage } from './checks';
