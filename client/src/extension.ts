@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, type LanguageClient } from 'vscode-languageclient/node';
 import { Notifications, type ConfigurationSettings } from '../../server/src/protocol';
 import { BenchmarkLenses } from './benchLenses';
+import { createConfig, CREATE_CONFIG_COMMAND, onReachNotice } from './createConfig';
 import { Benchmarks } from './benchmarks';
 import { createLanguageClient, serverSettings } from './languageClient';
 import { HakmemStatusBar } from './statusBar';
@@ -63,6 +64,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('hakmem.openProfile', () => benchmarks.openProfileFile()),
     vscode.commands.registerCommand('hakmem.showFlamegraph', (name?: string) => benchmarks.flame.reveal(name)),
     vscode.commands.registerCommand('hakmem.refreshBenchmarks', refresh),
+    vscode.commands.registerCommand(CREATE_CONFIG_COMMAND, () => createConfig(languageClient, output)),
+    onReachNotice(languageClient),
   );
   await languageClient.start();
   output.info('language server started');

@@ -20,8 +20,12 @@ HAK_INLINE void *hak_class_pop(unsigned cls) {
     hak_page_t *page = heap->pages[cls];
     void *slot = page->free;
     if (HAK_LIKELY(slot != NULL)) {
+      /* A free list holds only carved slots of its page. */
+      HAK_ASSERT(hak_page_has_slot(page, slot));
       page->free = hak_link_get(slot);
       page->used++;
+      /* used counts slots handed out: at most the slots carved. */
+      HAK_ASSERT(page->used <= page->capacity);
       return slot;
     }
   }
@@ -31,9 +35,9 @@ HAK_INLINE void *hak_class_pop(unsigned cls) {
 /* A small block: the slot is the pointer returned. */
 HAK_INLINE void *hak_small_alloc(unsigned cls) {
   void *slot = hak_class_pop(cls);
-#if !HAKMEM_BUILD_RELEASE
-  if (slot != NULL) hak_debug_mark_alloc(slot, NULL);
-#endif
+  /* Headerless: the slot is the pointer returned, aligned like every result. */
+  HAK_ASSERT(((uintptr_t)slot & (HAK_ALIGN - 1)) == 0);
+  HAK_DEBUG_MARK_ALLOC(slot);
   return slot;
 }
 
@@ -42,6 +46,8 @@ static HAK_NOINLINE void *hak_mid_alloc(size_t size) {
   unsigned cls = hak_size_class(size);
   void *slot = hak_class_pop(cls);
   if (slot == NULL) return NULL;
+  /* The slot is BASE, 16-aligned, so USER = BASE + 16 is 16-aligned too. */
+  HAK_ASSERT(((uintptr_t)slot & (HAK_ALIGN - 1)) == 0);
   hak_base_t base = hak_slot_base(slot);
   hak_header_t *hdr = hak_base_header(base);
   hdr->kind = HAK_KIND_MID;
@@ -53,14 +59,12 @@ static HAK_NOINLINE void *hak_mid_alloc(size_t size) {
 void *hak_alloc(size_t size) {
   if (HAK_LIKELY(size <= HAK_SMALL_MAX)) return hak_small_alloc(hak_size_class(size));
   if (size <= HAK_MID_MAX) return hak_mid_alloc(size);
-  return hak_huge_alloc(size, 16, false);
+  return hak_huge_alloc(size, HAK_ALIGN, false);
 }
 
 void hak_free(void *ptr) {
   if (HAK_UNLIKELY(ptr == NULL)) return;
-#if !HAKMEM_BUILD_RELEASE
-  hak_debug_check_free(ptr);
-#endif
+  HAK_DEBUG_CHECK_FREE(ptr);
   hak_segment_t *seg = hak_seg_of(ptr);
   if (HAK_UNLIKELY(seg->kind != HAK_KIND_SMALL)) {
     hak_huge_free(seg, hak_user_from(ptr));
@@ -68,10 +72,16 @@ void hak_free(void *ptr) {
   }
   hak_page_t *page = hak_page_of(seg, ptr);
   void *slot = ptr;
+  /* A pointer into a page segment is a small or mid block of a page in use. */
+  HAK_ASSERT(page->kind == HAK_KIND_SMALL || page->kind == HAK_KIND_MID);
   if (page->kind == HAK_KIND_MID) slot = hak_base_slot(hak_user_to_base(hak_user_from(ptr)));
+  HAK_ASSERT(hak_page_has_slot(page, slot));
   hak_heap_t *heap = seg->heap;
+  /* A segment's owner is written before any block of it is handed out. */
+  HAK_ASSERT(heap != NULL);
   if (HAK_LIKELY(heap == hak_tls_heap)) {
-    /* Owner: push on the page's local free list. */
+    /* Owner: push on the page's local free list. used counts this block. */
+    HAK_ASSERT(page->used > 0);
     hak_link_set(slot, page->free);
     page->free = slot;
     page->used--;
@@ -85,6 +95,7 @@ size_t hak_usable_size(const void *ptr) {
   if (ptr == NULL) return 0;
   hak_segment_t *seg = hak_seg_of(ptr);
   if (seg->kind != HAK_KIND_SMALL) return hak_huge_usable(seg, hak_user_from(ptr));
+  HAK_ASSERT(hak_page_of(seg, ptr)->kind != 0);
   return hak_class_size[hak_page_of(seg, ptr)->cls];
 }
 
@@ -94,7 +105,7 @@ void *hak_alloc_zeroed(size_t count, size_t size) {
     errno = ENOMEM;
     return NULL;
   }
-  if (total > HAK_MID_MAX) return hak_huge_alloc(total, 16, true); /* fresh mappings are zero */
+  if (total > HAK_MID_MAX) return hak_huge_alloc(total, HAK_ALIGN, true); /* fresh mappings are zero */
   void *p = hak_alloc(total);
   if (p != NULL) memset(p, 0, total);
   return p;
@@ -121,7 +132,7 @@ void *hak_realloc(void *ptr, size_t size) {
  * a multiple of the alignment (pages start slice-aligned); larger ones, and
  * big sizes, get their own mapping. `alignment` is a power of two. */
 void *hak_alloc_aligned(size_t alignment, size_t size) {
-  if (alignment <= 16) return hak_alloc(size);
+  if (alignment <= HAK_ALIGN) return hak_alloc(size);
   if ((alignment & (alignment - 1)) != 0) {
     errno = EINVAL;
     return NULL;
@@ -186,14 +197,15 @@ HAK_EXPORT void *aligned_alloc(size_t alignment, size_t size) {
 
 HAK_EXPORT void *memalign(size_t alignment, size_t size) { return aligned_alloc(alignment, size); }
 
-HAK_EXPORT void *valloc(size_t size) { return hak_alloc_aligned(4096, size); }
+HAK_EXPORT void *valloc(size_t size) { return hak_alloc_aligned(hak_os_page_size(), size); }
 
 HAK_EXPORT void *pvalloc(size_t size) {
-  size_t rounded = (size + 4095) & ~(size_t)4095;
+  size_t page = hak_os_page_size();
+  size_t rounded = (size + page - 1) & ~(page - 1);
   if (rounded < size) {
     errno = ENOMEM;
     return NULL;
   }
-  return hak_alloc_aligned(4096, rounded == 0 ? 4096 : rounded);
+  return hak_alloc_aligned(page, rounded == 0 ? page : rounded);
 }
 #endif

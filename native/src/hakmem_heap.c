@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hakmem_internal.h"
 
@@ -33,6 +34,9 @@ static _Atomic size_t hak_pool_size; /* written under the lock, read without it 
 
 static void class_list_remove(hak_heap_t *heap, hak_page_t *page) {
   unsigned cls = page->cls;
+  /* A page with in_full set is on the full list, not on a class list. */
+  HAK_ASSERT(!page->in_full && page->kind != 0);
+  HAK_ASSERT(page->prev != NULL ? page->prev->next == page : heap->pages[cls] == page);
   if (page->prev != NULL) page->prev->next = page->next;
   else heap->pages[cls] = page->next != NULL ? page->next : &hak_empty_page;
   if (page->next != NULL) page->next->prev = page->prev;
@@ -42,6 +46,7 @@ static void class_list_remove(hak_heap_t *heap, hak_page_t *page) {
 
 static void class_list_push_front(hak_heap_t *heap, hak_page_t *page) {
   unsigned cls = page->cls;
+  HAK_ASSERT(!page->in_full && page->kind != 0 && cls < HAK_CLASSES);
   hak_page_t *first = heap->pages[cls];
   page->prev = NULL;
   if (first == &hak_empty_page) {
@@ -57,6 +62,8 @@ static void class_list_push_front(hak_heap_t *heap, hak_page_t *page) {
 static void class_list_push_back(hak_heap_t *heap, hak_page_t *page) {
   unsigned cls = page->cls;
   hak_page_t *last = heap->tails[cls];
+  /* An empty class list (&hak_empty_page) has no tail, and only then. */
+  HAK_ASSERT((last == NULL) == (heap->pages[cls] == &hak_empty_page));
   if (last == NULL) {
     class_list_push_front(heap, page);
     return;
@@ -68,6 +75,8 @@ static void class_list_push_back(hak_heap_t *heap, hak_page_t *page) {
 }
 
 static void full_list_push(hak_heap_t *heap, hak_page_t *page) {
+  /* The full list holds pages with no free slot and none left to carve. */
+  HAK_ASSERT(!page->in_full && page->free == NULL && page->capacity == page->reserved);
   page->in_full = 1;
   page->prev = NULL;
   page->next = heap->full;
@@ -76,6 +85,8 @@ static void full_list_push(hak_heap_t *heap, hak_page_t *page) {
 }
 
 static void full_list_remove(hak_heap_t *heap, hak_page_t *page) {
+  HAK_ASSERT(page->in_full);
+  HAK_ASSERT(page->prev != NULL ? page->prev->next == page : heap->full == page);
   if (page->prev != NULL) page->prev->next = page->next;
   else heap->full = page->next;
   if (page->next != NULL) page->next->prev = page->prev;
@@ -86,6 +97,8 @@ static void full_list_remove(hak_heap_t *heap, hak_page_t *page) {
 /* ---- segments of a heap ---- */
 
 static void heap_segment_link(hak_heap_t *heap, hak_segment_t *seg) {
+  /* A segment belongs to one heap, and is on its list once. */
+  HAK_ASSERT(seg->heap == heap && seg->kind == HAK_KIND_SMALL && seg->next == NULL && seg->prev == NULL);
   seg->prev = NULL;
   seg->next = heap->segments;
   if (heap->segments != NULL) heap->segments->prev = seg;
@@ -93,6 +106,7 @@ static void heap_segment_link(hak_heap_t *heap, hak_segment_t *seg) {
 }
 
 static void heap_segment_unlink(hak_heap_t *heap, hak_segment_t *seg) {
+  HAK_ASSERT(seg->heap == heap && (seg->prev != NULL ? seg->prev->next == seg : heap->segments == seg));
   if (seg->prev != NULL) seg->prev->next = seg->next;
   else heap->segments = seg->next;
   if (seg->next != NULL) seg->next->prev = seg->prev;
@@ -124,6 +138,8 @@ static hak_page_t *page_new(hak_heap_t *heap, unsigned cls) {
     if (seg == NULL) return NULL;
     heap_segment_link(heap, seg);
     first = free_run(seg->free_slices, count);
+    /* A fresh segment has room for the largest page (a static assertion in hakmem_class.c). */
+    HAK_ASSERT(first != 0);
   }
   uint64_t bits = (count == 64 ? ~(uint64_t)0 : (((uint64_t)1 << count) - 1)) << first;
   seg->free_slices &= ~bits;
@@ -142,13 +158,19 @@ static hak_page_t *page_new(hak_heap_t *heap, unsigned cls) {
   page->slices = (uint8_t)count;
   page->start = (char *)seg + (size_t)first * HAK_SLICE_SIZE;
   class_list_push_front(heap, page);
+  HAK_ASSERT(hak_page_is_valid(page));
   return page;
 }
 
 /* Returns an empty page's slices to its segment; an empty segment becomes
  * the heap's spare, or goes back to the process cache / the OS. */
 static void page_release(hak_heap_t *heap, hak_page_t *page) {
+  /* used counts slots handed out, remote ones included: a page is released
+   * only when none is out, so no thread can still push one of its slots. */
+  HAK_ASSERT(page->used == 0 && !page->in_full && page->next == NULL && page->prev == NULL);
+  HAK_ASSERT(hak_page_is_valid(page));
   hak_segment_t *seg = hak_seg_of(page);
+  HAK_ASSERT(seg->heap == heap && seg->pages_used > 0);
   unsigned first = (unsigned)(page - seg->pages);
   uint64_t bits = (page->slices == 64 ? ~(uint64_t)0 : (((uint64_t)1 << page->slices) - 1)) << first;
   seg->free_slices |= bits;
@@ -164,6 +186,8 @@ static void page_release(hak_heap_t *heap, hak_page_t *page) {
 
 /* Carves up to HAK_EXTEND_BYTES of fresh slots onto the (empty) free list. */
 static void page_extend(hak_page_t *page) {
+  /* Only an empty free list is extended, and only while slots are left. */
+  HAK_ASSERT(page->free == NULL && page->capacity < page->reserved);
   uint32_t size = page->block_size;
   uint32_t n = HAK_EXTEND_BYTES / size;
   if (n == 0) n = 1;
@@ -176,10 +200,13 @@ static void page_extend(hak_page_t *page) {
   }
   hak_link_set(slot, NULL);
   page->capacity += n;
+  HAK_ASSERT(page->capacity <= page->reserved);
 }
 
 /* A slot pushed back by its owner: relink and retire pages as needed. */
 static void page_push_local(hak_heap_t *heap, hak_page_t *page, void *slot) {
+  /* The slot is a carved slot of the page, counted in used until now. */
+  HAK_ASSERT(page->used > 0 && hak_page_has_slot(page, slot));
   hak_link_set(slot, page->free);
   page->free = slot;
   page->used--;
@@ -192,6 +219,8 @@ static void heap_drain_remote(hak_heap_t *heap) {
   while (slot != NULL) {
     void *next = hak_link_get(slot);
     hak_segment_t *seg = hak_seg_of(slot);
+    /* Other threads push onto the stack of the slot's owner heap only. */
+    HAK_ASSERT(seg->kind == HAK_KIND_SMALL && seg->heap == heap);
     page_push_local(heap, hak_page_of(seg, slot), slot);
     slot = next;
   }
@@ -199,6 +228,8 @@ static void heap_drain_remote(hak_heap_t *heap) {
 
 /* Called after a local free left a page empty or brought it off the full list. */
 void hak_page_free_slow(hak_heap_t *heap, hak_page_t *page) {
+  /* Called by the heap's owner for a page in use of one of its segments. */
+  HAK_ASSERT(page->kind != 0 && hak_seg_of(page)->heap == heap);
   if (page->in_full) {
     full_list_remove(heap, page);
     class_list_push_back(heap, page);
@@ -212,6 +243,8 @@ void hak_page_free_slow(hak_heap_t *heap, hak_page_t *page) {
 
 void hak_remote_free(hak_segment_t *seg, void *slot) {
   hak_heap_t *owner = seg->heap;
+  /* Heaps are never unmapped and the owner is set before any block is handed out. */
+  HAK_ASSERT(owner != NULL && owner != hak_tls_heap);
   void *head = atomic_load_explicit(&owner->remote, memory_order_relaxed);
   do {
     hak_link_set(slot, head);
@@ -221,8 +254,10 @@ void hak_remote_free(hak_segment_t *seg, void *slot) {
 
 HAK_INLINE void *page_pop(hak_page_t *page) {
   void *slot = page->free;
+  HAK_ASSERT(slot != NULL && hak_page_has_slot(page, slot));
   page->free = hak_link_get(slot);
   page->used++;
+  HAK_ASSERT(page->used <= page->capacity);
   return slot;
 }
 
@@ -234,6 +269,8 @@ void *hak_alloc_generic(hak_heap_t *heap, unsigned cls) {
       return NULL;
     }
   }
+  /* Only the thread holding a heap touches its pages. */
+  HAK_ASSERT(heap == hak_tls_heap && cls < HAK_CLASSES);
   /* Remote frees first: a slot must reach the free list only through here. */
   if (atomic_load_explicit(&heap->remote, memory_order_relaxed) != NULL) heap_drain_remote(heap);
   for (;;) {
@@ -259,6 +296,7 @@ void *hak_alloc_generic(hak_heap_t *heap, unsigned cls) {
 /* Releases what a heap does not need: drained remote frees, empty pages,
  * the spare segment. The heap stays usable. */
 static void heap_collect(hak_heap_t *heap) {
+  HAK_ASSERT(hak_heap_is_valid(heap));
   heap_drain_remote(heap);
   for (unsigned cls = 0; cls < HAK_CLASSES; cls++) {
     hak_page_t *page = heap->pages[cls];
@@ -275,6 +313,7 @@ static void heap_collect(hak_heap_t *heap) {
     hak_segment_release(heap->spare);
     heap->spare = NULL;
   }
+  HAK_ASSERT(hak_heap_is_valid(heap));
 }
 
 static void heap_reset_init(hak_heap_t *heap) {
@@ -327,6 +366,7 @@ HAK_COLD hak_heap_t *hak_heap_attach_init(void) {
 /* Detaches the heap from its exiting thread and parks it in the pool. */
 HAK_COLD void hak_heap_detach_shutdown(hak_heap_t *heap) {
   if (heap == NULL) return;
+  HAK_ASSERT(heap == hak_tls_heap && heap->pool_next == NULL);
   heap_collect(heap);
   hak_tls_heap = NULL;
   pthread_mutex_lock(&hak_pool_lock);
@@ -341,6 +381,28 @@ void hak_thread_flush(void) {
   hak_heap_t *heap = hak_tls_heap;
   if (heap != NULL) heap_collect(heap);
 }
+
+#if HAK_ASSERT_ON
+/* Every heap parked in the pool is valid, and hak_pool_size counts them.
+ * Parked heaps have no thread: holding the pool lock makes us their user. */
+bool hak_pool_is_valid(void) {
+  bool valid = true;
+  size_t count = 0;
+  pthread_mutex_lock(&hak_pool_lock);
+  for (hak_heap_t *heap = hak_pool; heap != NULL && valid; heap = heap->pool_next) {
+    valid = hak_heap_is_valid(heap);
+    count++;
+  }
+  if (valid && count != atomic_load_explicit(&hak_pool_size, memory_order_relaxed)) {
+    static const char line[] = "hakmem: invalid pool: hak_pool_size does not count the parked heaps\n";
+    ssize_t ignored = write(2, line, sizeof line - 1);
+    (void)ignored;
+    valid = false;
+  }
+  pthread_mutex_unlock(&hak_pool_lock);
+  return valid;
+}
+#endif
 
 HAK_COLD void hak_heap_fork_prepare(void) { pthread_mutex_lock(&hak_pool_lock); }
 HAK_COLD void hak_heap_fork_parent(void) { pthread_mutex_unlock(&hak_pool_lock); }

@@ -42,12 +42,29 @@
 #define HAK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define HAK_INTERNAL __attribute__((visibility("hidden")))
 
+/* HAK_ASSERT(cond): an invariant the comments state, checked in the debug
+ * build only (HAKMEM_BUILD_RELEASE=0 without NDEBUG); a failure writes
+ * "hakmem: assertion failed: cond (file:line)" to stderr and aborts. In the
+ * release build it compiles to nothing and `cond` is not evaluated, so a
+ * condition must have no side effect. */
+#if !HAKMEM_BUILD_RELEASE && !defined(NDEBUG)
+#define HAK_ASSERT_ON 1
+#define HAK_ASSERT(cond) (HAK_LIKELY(cond) ? (void)0 : hak_assert_fail(#cond, __FILE__, __LINE__))
+#else
+#define HAK_ASSERT_ON 0
+#define HAK_ASSERT(cond) ((void)0)
+#endif
+
 #define HAK_SEG_SHIFT 22
 #define HAK_SEG_SIZE ((size_t)1 << HAK_SEG_SHIFT)
 #define HAK_SEG_MASK (HAK_SEG_SIZE - 1)
 #define HAK_SLICE_SHIFT 16
 #define HAK_SLICE_SIZE ((size_t)1 << HAK_SLICE_SHIFT)
 #define HAK_SLICES (HAK_SEG_SIZE / HAK_SLICE_SIZE) /* 64; slice 0 is the header */
+
+/* Every pointer returned is aligned to at least this (slot strides and the
+ * header size are multiples of it). */
+#define HAK_ALIGN 16
 
 /* Size classes: 16-byte steps up to 256 bytes (classes 0..15; class 0
  * serves malloc(0) to malloc(16)), then four classes per power of two up to
@@ -57,8 +74,14 @@
 #define HAK_CLASSES 56          /* last mid class: 262144 */
 
 /* How many bytes of fresh slots one page extension carves (keeps RSS close
- * to what is used). */
+ * to what is used). A tuning step, not the OS page size: any value works. */
 #define HAK_EXTEND_BYTES 4096
+
+/* OS page size: queried once at start (hak_os_page_size()). The layout
+ * needs only that it divides a slice: segments and pages are slice-aligned
+ * and cached segments drop their memory slice by slice (madvise); start-up
+ * asserts it. HAK_OS_PAGE_MAX is that bound; nothing else assumes a size. */
+#define HAK_OS_PAGE_MAX HAK_SLICE_SIZE
 
 enum { HAK_KIND_SMALL = 1, HAK_KIND_MID = 2, HAK_KIND_HUGE = 3 };
 
@@ -124,8 +147,14 @@ extern HAK_INTERNAL const uint8_t hak_class_slices[HAK_CLASSES];
 extern HAK_INTERNAL const uint8_t hak_class_of16[65];
 extern HAK_INTERNAL __thread hak_heap_t *hak_tls_heap __attribute__((tls_model("initial-exec")));
 
+/* hakmem_debug.c: assertion failures (debug build). */
+#if HAK_ASSERT_ON
+HAK_INTERNAL void hak_assert_fail(const char *cond, const char *file, int line) __attribute__((cold, noreturn));
+#endif
+
 /* Size -> class; valid for size <= HAK_MID_MAX. */
 HAK_INLINE unsigned hak_size_class(size_t size) {
+  HAK_ASSERT(size <= HAK_MID_MAX);
   if (HAK_LIKELY(size <= 1024)) return hak_class_of16[(size + 15) >> 4];
   size_t m = size - 1;
   unsigned b = 63u - (unsigned)__builtin_clzl(m); /* 2^b <= m < 2^(b+1), b >= 10 */
@@ -138,7 +167,18 @@ HAK_INLINE hak_segment_t *hak_seg_of(const void *p) {
 
 HAK_INLINE hak_page_t *hak_page_of(hak_segment_t *seg, const void *p) {
   size_t slice = ((uintptr_t)p - (uintptr_t)seg) >> HAK_SLICE_SHIFT;
+  /* Slice 0 is the segment header: no block lives there. */
+  HAK_ASSERT(slice >= 1 && slice < HAK_SLICES);
   return &seg->pages[seg->head_of[slice]];
+}
+
+/* `slot` is the start of a carved slot of `page` (what a free list or a
+ * remote stack may hold): inside the page, on a slot boundary, below
+ * capacity. Used by assertions. */
+HAK_INLINE bool hak_page_has_slot(const hak_page_t *page, const void *slot) {
+  uintptr_t offset = (uintptr_t)slot - (uintptr_t)page->start;
+  return (uintptr_t)slot >= (uintptr_t)page->start && offset % page->block_size == 0 &&
+         offset / page->block_size < page->capacity;
 }
 
 /* hakmem_os.c: memory from the OS (cold paths). */
@@ -149,6 +189,8 @@ HAK_INTERNAL void hak_huge_free(hak_segment_t *seg, hak_user_t user) HAK_COLD;
 HAK_INTERNAL void *hak_huge_realloc(hak_segment_t *seg, hak_user_t user, size_t size) HAK_COLD;
 HAK_INTERNAL size_t hak_huge_usable(hak_segment_t *seg, hak_user_t user);
 HAK_INTERNAL hak_heap_t *hak_heap_map(void) HAK_COLD;
+HAK_INTERNAL void hak_os_init(void) HAK_COLD;
+HAK_INTERNAL size_t hak_os_page_size(void);
 HAK_INTERNAL void hak_os_fork_prepare(void);
 HAK_INTERNAL void hak_os_fork_parent(void);
 HAK_INTERNAL void hak_os_fork_child(void);
@@ -168,14 +210,43 @@ HAK_INTERNAL void hak_heap_fork_child(void);
 HAK_INTERNAL void hak_core_init(void) HAK_COLD;
 HAK_INTERNAL void hak_thread_register_init(hak_heap_t *heap) HAK_COLD;
 
-/* hakmem_debug.c: checks of the debug build (empty in release). */
+/* hakmem_debug.c: checks of the debug build. The hooks below are what the
+ * allocator calls; in the release build they compile to nothing and their
+ * arguments are not evaluated. */
 #if !HAKMEM_BUILD_RELEASE
 #define HAK_FREED_MARK ((uint64_t)0x6672656564626c6bull)
 HAK_INTERNAL void hak_debug_check_free(const void *p);
-HAK_INTERNAL void hak_debug_mark_alloc(void *slot, hak_page_t *page);
+HAK_INTERNAL void hak_debug_mark_alloc(void *slot);
 HAK_INTERNAL void hak_debug_segmap_set(const void *seg, bool present);
-HAK_INTERNAL void hak_debug_report_exit(void);
+HAK_INTERNAL void hak_debug_init(void) HAK_COLD;
 HAK_INTERNAL void hak_debug_fail(const char *what, const void *p, const char *detail) __attribute__((noreturn));
+/* A pointer passed to free: from hakmem, a block start, not freed twice, header intact. */
+#define HAK_DEBUG_CHECK_FREE(p) hak_debug_check_free(p)
+/* A small slot (or NULL) about to be returned by malloc: clear its freed mark. */
+#define HAK_DEBUG_MARK_ALLOC(slot) hak_debug_mark_alloc(slot)
+/* A segment (or large block's mapping) was mapped / is about to be unmapped. */
+#define HAK_DEBUG_SEGMAP_SET(seg, present) hak_debug_segmap_set(seg, present)
+/* Start-up of the debug checks (HAKMEM_VERBOSE summary, table checks). */
+#define HAK_DEBUG_INIT() hak_debug_init()
+#else
+#define HAK_DEBUG_CHECK_FREE(p) ((void)0)
+#define HAK_DEBUG_MARK_ALLOC(slot) ((void)0)
+#define HAK_DEBUG_SEGMAP_SET(seg, present) ((void)0)
+#define HAK_DEBUG_INIT() ((void)0)
+#endif
+
+/* Validity checks of the debug build: each walks one structure and checks
+ * every invariant its comments state; on the first broken one it writes
+ * "hakmem: invalid <structure> <address>: <what>" to stderr and returns
+ * false (so HAK_ASSERT(hak_heap_is_valid(heap)) then aborts). They read
+ * only, and only the thread holding the heap may call them (invariant 2).
+ * Pages are checked through their heap: a page's owner is its segment's. */
+#if HAK_ASSERT_ON
+HAK_INTERNAL bool hak_page_is_valid(const hak_page_t *page);
+HAK_INTERNAL bool hak_segment_is_valid(const hak_segment_t *seg, const hak_heap_t *heap);
+HAK_INTERNAL bool hak_heap_is_valid(const hak_heap_t *heap);
+HAK_INTERNAL bool hak_pool_is_valid(void); /* every heap parked in the pool (takes the pool lock) */
+HAK_INTERNAL bool hak_class_tables_are_valid(void);
 #endif
 
 #endif /* HAKMEM_INTERNAL_H */

@@ -4,7 +4,9 @@
  * malloc and verify it before free; a shared mailbox array hands blocks to
  * other threads, so many frees are cross-thread. Some blocks are resized with
  * realloc (content must survive). Runs for `seconds`; exit 0 when every
- * check passed.   usage: test_stress [seconds] [threads]
+ * check passed. Debug builds also run the allocator's validity checks on
+ * each thread's heap while other threads keep freeing into it, and on the
+ * pool of parked heaps at the end.   usage: test_stress [seconds] [threads]
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -12,6 +14,19 @@
 
 #include "hakmem.h"
 #include "test_common.h"
+
+#ifndef HAKMEM_TEST_DEBUG
+#define HAKMEM_TEST_DEBUG 0
+#endif
+#if HAKMEM_TEST_DEBUG
+#include "../src/hakmem_internal.h"
+/* The calling thread's heap (its segments, pages, lists, remote stack). */
+#define CHECK_OWN_HEAP() CHECK(hak_tls_heap == NULL || hak_heap_is_valid(hak_tls_heap))
+#define CHECK_POOL() CHECK(hak_pool_is_valid())
+#else
+#define CHECK_OWN_HEAP() ((void)0)
+#define CHECK_POOL() ((void)0)
+#endif
 
 enum { LOCAL_SLOTS = 2048, MAILBOX = 4096 };
 
@@ -75,7 +90,8 @@ static void *worker(void *arg) {
   uint64_t rng = (uint64_t)(uintptr_t)arg * 0x9e3779b97f4a7c15ull + 1;
   unsigned char *slots[LOCAL_SLOTS] = {0};
   unsigned long long ops = 0, remote = 0;
-  while (!atomic_load_explicit(&stop_flag, memory_order_relaxed)) {
+  for (unsigned round = 0; !atomic_load_explicit(&stop_flag, memory_order_relaxed); round++) {
+    if (round % 512 == 511) CHECK_OWN_HEAP();
     for (int burst = 0; burst < 256; burst++, ops++) {
       size_t i = (size_t)(test_rand(&rng) % LOCAL_SLOTS);
       uint64_t action = test_rand(&rng) % 100;
@@ -116,6 +132,7 @@ static void *worker(void *arg) {
       hak_free(slots[i]);
     }
   }
+  CHECK_OWN_HEAP();
   atomic_fetch_add(&total_ops, ops);
   atomic_fetch_add(&total_remote, remote);
   atomic_fetch_add(&total_checks, test_checks);
@@ -142,6 +159,8 @@ int main(int argc, char **argv) {
       hak_free(p);
     }
   }
+  CHECK_POOL();
+  CHECK_OWN_HEAP();
   printf("stress: %d threads, %.1f s, %llu operations, %llu cross-thread frees, %llu checks: ok\n", threads, seconds,
          (unsigned long long)atomic_load(&total_ops), (unsigned long long)atomic_load(&total_remote),
          (unsigned long long)atomic_load(&total_checks) + test_checks);

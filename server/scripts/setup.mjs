@@ -2,7 +2,8 @@
 // (npm packages, Debian packages when running as root), builds, then runs the
 // requested job. Uses only Node built-ins so it works before `npm ci`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,12 +57,17 @@ export function ensureSystemPackages() {
   run('apt-get', ['install', '-y', '-qq', ...missing], { env });
 }
 
-/** Runs `npm ci` when node_modules is absent or older than the lock file. */
+/**
+ * Runs `npm ci` when node_modules is absent or was installed from another lock
+ * file. The lock's hash is kept beside the install: file times would call a
+ * fresh checkout of the same lock stale and reinstall for nothing.
+ */
 export function ensureNodeModules() {
-  const marker = join(root, 'node_modules/.package-lock.json');
-  const lock = join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  const stamp = join(root, 'node_modules/.hakmem-lock-sha256');
+  const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === lockHash) return;
   run('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(stamp, lockHash + '\n');
 }
 
 export function buildAll() {

@@ -40,10 +40,25 @@ describe('hakmem lint', () => {
     assert.match(r.stdout, /no findings in 1 files/);
   });
 
+  it('exits 0 when only slow-path OS calls (information) remain, and names the branch', () => {
+    const slow = mkdtempSync(join(tmpdir(), 'hakmem-slow-'));
+    try {
+      writeFileSync(
+        join(slow, 'alloc.c'),
+        '#include <sys/mman.h>\n#define unlikely(x) __builtin_expect(!!(x), 0)\nstatic void *cache;\nvoid *malloc(unsigned long n) {\n  if (unlikely(cache == 0)) {\n    cache = mmap(0, n, 3, 0x22, -1, 0);\n  }\n  return cache;\n}\n',
+      );
+      const r = hakmem(['lint', '.'], slow);
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^alloc\.c:6:13: information: mmap enters the kernel on the slow path of malloc, behind the unlikely branch `if \(unlikely\(cache == 0\)\)` at alloc\.c:5 /m);
+    } finally {
+      rmSync(slow, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 with findings and prints compiler-style lines with the chain', () => {
     const r = hakmem(['lint', ioDir], fixturesDir);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stdout, /^alloc\.c:19:3: warning: fprintf writes output on the hot path of superslab_refill .*\[hot-path-io\]$/m);
+    assert.match(r.stdout, /^alloc\.c:19:3: warning: fprintf writes output on every call of superslab_refill \(fast path, .*\[hot-path-io\]$/m);
     assert.match(r.stdout, /why: malloc is an allocator entry point; malloc calls tiny_refill; tiny_refill calls superslab_refill/);
   });
 

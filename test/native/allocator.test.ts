@@ -1,6 +1,7 @@
 // The bundled allocator's C unit and stress tests (release and debug builds,
-// linked with the static library so they use its malloc), and the debug
-// build's detection of double free, invalid free and header corruption.
+// linked with the static library so they use its malloc), the debug build's
+// detection of double free, invalid free and header corruption, and its
+// validity checks of pages, segments, heaps and the heap pool.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -66,5 +67,38 @@ describe('bundled allocator: debug build diagnostics', () => {
     assert.equal(r.status, 0, describeRun(r));
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /no error detected/);
+  });
+});
+
+describe('bundled allocator: debug build validity checks', () => {
+  before(() => make('tests'));
+
+  test('pages, segments, heaps and the pool are valid after a workload', { timeout: 120_000 }, () => {
+    const r = run(join(tests, 'invariants_debug'), ['valid'], { timeoutMs: 90_000 });
+    assert.equal(r.status, 0, describeRun(r));
+    const m = /^ok valid after workload \((\d+) heap checks, (\d+) page checks\)$/m.exec(r.stdout);
+    assert.ok(m, describeRun(r));
+    assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0, describeRun(r));
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^invariants: all \d+ checks passed$/m);
+  });
+
+  test('an invariant broken on purpose is reported by the allocator, which aborts', { timeout: 120_000 }, () => {
+    // Each case runs in a forked child; the C test asserts SIGABRT and the report.
+    const r = run(join(tests, 'invariants_debug'), ['corrupt'], { timeoutMs: 90_000 });
+    assert.equal(r.status, 0, describeRun(r));
+    const cases: Array<[name: string, report: RegExp]> = [
+      ['free list link', /assertion failed: hak_page_has_slot\(page, slot\) \(src\/hakmem_api\.c:\d+\)/],
+      ['page used count', /invalid page 0x[0-9a-f]+: free list longer than capacity - used/],
+      ['segment pages_used', /invalid segment 0x[0-9a-f]+: pages_used does not count the pages in use/],
+      ['class list tail', /invalid heap 0x[0-9a-f]+: class list tail is not its last page/],
+      ['segment owner', /invalid segment 0x[0-9a-f]+: owned by another heap/],
+    ];
+    for (const [name, report] of cases) {
+      const line = r.stdout.split('\n').find((l) => l.startsWith(`ok detects ${name}: `));
+      assert.ok(line, `missing "ok detects ${name}"\n${describeRun(r)}`);
+      assert.match(line, report);
+    }
+    assert.match(r.stdout, /^invariants: all \d+ checks passed$/m);
   });
 });

@@ -1,5 +1,6 @@
 // The allocator's unit and stress tests built with AddressSanitizer+UBSan
-// (debug configuration) and with ThreadSanitizer (release configuration).
+// (debug configuration, plus its validity checks) and with ThreadSanitizer
+// (release configuration).
 // Sanitizers own malloc, so these builds keep only the hak_* API.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -35,5 +36,21 @@ for (const [kind, target] of [
       assert.doesNotMatch(r.stderr, sanitizerReport, describeRun(r));
       assert.match(r.stdout, /checks: ok/);
     });
+
+    if (kind === 'asan') {
+      // The debug configuration's validity checks, over memory ASan watches.
+      test('validity checks pass after a workload and catch corruption', { timeout: 600_000 }, () => {
+        make(target);
+        for (const mode of ['valid', 'corrupt']) {
+          const r = run(join(tests, 'invariants_asan'), [mode], {
+            timeoutMs: 120_000,
+            env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' },
+          });
+          assert.equal(r.status, 0, `${mode}: ${describeRun(r)}`);
+          assert.doesNotMatch(r.stderr, sanitizerReport, describeRun(r));
+          assert.match(r.stdout, /^invariants: all \d+ checks passed$/m);
+        }
+      });
+    }
   });
 }

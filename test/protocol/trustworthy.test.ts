@@ -5,7 +5,7 @@
 // larson has enough samples with the allocator's frames under the benchmark's worker.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -167,7 +167,7 @@ describe('peak RSS is the benchmark\'s own', () => {
 /** Function names defined in the bundled allocator's sources (and the libc entry points it exports). */
 function allocatorFunctions(dir: string): Set<string> {
   const names = new Set(['malloc', 'free', 'calloc', 'realloc', 'posix_memalign', 'aligned_alloc', 'memalign']);
-  for (const file of ['hakmem_api.c', 'hakmem_heap.c', 'hakmem_os.c', 'hakmem_config.c', 'hakmem_debug.c']) {
+  for (const file of readdirSync(join(dir, 'src')).filter((f) => f.endsWith('.c'))) {
     const text = readFileSync(join(dir, 'src', file), 'utf8');
     for (const m of text.matchAll(/^[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\([^;{]*\)\s*\{/gm)) names.add(m[1]!);
   }

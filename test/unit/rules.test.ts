@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lintPaths, type LintResult } from '../../server/src/analysis/lint';
-import { expectedFindings } from '../util/markers';
+import { expectedFindings, expectedSeverities } from '../util/markers';
 import { fixturesDir } from '../util/paths';
 
 const lintDir = join(fixturesDir, 'lint');
@@ -21,6 +21,8 @@ describe('hot-path rules on fixtures (every expect marker found, nothing else)',
     it(name, async () => {
       const result = await lintFixture(name);
       assert.deepEqual(actualFindings(result), expectedFindings(join(lintDir, name)));
+      const severities = new Map(result.findings.map((f) => [`${basename(f.path)}:${f.span.line + 1}:${f.code}`, f.severity]));
+      for (const [key, severity] of expectedSeverities(join(lintDir, name))) assert.equal(severities.get(key), severity, key);
     });
   }
 });

@@ -1,11 +1,13 @@
 import { dirname, resolve } from 'node:path';
 import type { Parser, Query, Tree } from 'web-tree-sitter';
 import type { BuildName, HakmemConfig } from '../config/config';
+import { HeaderConstants, runtimeConstants, type RuntimeConstants } from '../facts/constant';
 import { extractFacts } from '../facts/extract';
 import { updateFacts } from '../facts/incremental';
 import type { FileFacts } from '../facts/types';
+import { allocationAttributed } from '../hotpath/allocatorAttributes';
 import { extractPointerFacts, parsePointerConfig, type PointerConfig, type PointerFileFacts } from '../pointers';
-import { defaultPredefines, evaluatePreprocessor, MacroTable, type PreprocResult } from '../preproc';
+import { defaultPredefines, evaluatePreprocessor, MacroTable, type PreprocOptions, type PreprocResult } from '../preproc';
 
 /** What analysing one file needs, shared by the workspace and its indexing workers. */
 export interface AnalysisContext {
@@ -43,8 +45,8 @@ export function noPointerFacts(path: string): PointerFileFacts {
   return { path, functions: [], prototypes: [], annotations: [], macros: {}, macroNames: [], constants: {} };
 }
 
-function preprocess(ctx: AnalysisContext, path: string, text: string, deps: Set<string>): PreprocResult {
-  return evaluatePreprocessor(text, {
+function preprocessOptions(ctx: AnalysisContext, path: string, deps: Set<string>, headers?: Map<string, string>): PreprocOptions {
+  return {
     fileName: path,
     defines: ctx.baseMacros.clone(),
     resolveInclude: (name, system, from) => {
@@ -54,12 +56,26 @@ function preprocess(ctx: AnalysisContext, path: string, text: string, deps: Set<
         const source = ctx.readSource(candidate);
         if (source !== null) {
           deps.add(candidate);
+          headers?.set(candidate, source);
           return { path: candidate, text: source };
         }
       }
       return undefined;
     },
-  });
+  };
+}
+
+/** Per build's macro table (one per workspace configuration and build), so header values are computed once. */
+const headerConstants = new WeakMap<MacroTable, HeaderConstants>();
+
+/** `static const` config values of the file and of the headers it includes (the values `if (config_debug)` tests). */
+function constantsOf(ctx: AnalysisContext, text: string, preproc: PreprocResult, headers: ReadonlyMap<string, string>): RuntimeConstants {
+  let cache = headerConstants.get(ctx.baseMacros);
+  if (!cache) headerConstants.set(ctx.baseMacros, (cache = new HeaderConstants((header) => preprocessOptions(ctx, header, new Set()))));
+  const out = new Map<string, bigint>();
+  for (const [header, source] of headers) for (const [name, value] of cache.of(header, source)) out.set(name, value);
+  for (const [name, value] of runtimeConstants(text, preproc)) out.set(name, value);
+  return out;
 }
 
 const PARSE_PIECE = 64 * 1024;
@@ -89,7 +105,9 @@ export function analyseText(
   options: { readonly tree?: Tree; readonly range?: readonly [number, number]; readonly previous?: { facts: FileFacts; text: string } } = {},
 ): FileAnalysis {
   const deps = new Set<string>();
-  const preproc = preprocess(ctx, path, text, deps);
+  const headers = new Map<string, string>();
+  const preproc = evaluatePreprocessor(text, preprocessOptions(ctx, path, deps, headers));
+  const constants = constantsOf(ctx, text, preproc, headers);
   const range = options.range;
   // Text handed over in pieces: the parser never holds a second, UTF-16 copy of a huge file.
   const input = (index: number): string => text.slice(index, index + PARSE_PIECE);
@@ -97,9 +115,11 @@ export function analyseText(
   if (!tree) throw new Error(`could not parse ${path}`);
   try {
     // An edit inside one function body (typing) re-extracts that function only.
-    const facts =
-      (options.previous && options.tree && updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc)) ||
-      extractFacts(path, text, tree, ctx.query, preproc, ctx.build);
+    const incremental = options.previous && options.tree ? updateFacts(options.previous.facts, options.previous.text, text, tree, ctx.query, preproc, constants) : undefined;
+    const extracted = incremental ?? extractFacts(path, text, tree, ctx.query, preproc, ctx.build, undefined, constants);
+    // An edit inside one function body changes no declaration: its attributes stay as they were.
+    const attributed = (incremental && options.previous?.facts.allocationAttributed) || allocationAttributed(text, preproc, range);
+    const facts: FileFacts = { ...extracted, allocationAttributed: attributed };
     const pointerFacts = ctx.pointersEnabled ? extractPointerFacts(path, text, tree, preproc, ctx.pointerConfig) : noPointerFacts(path);
     return { facts, pointerFacts, deps: [...deps] };
   } finally {
@@ -149,6 +169,7 @@ export function mergeSlices(slices: readonly FileAnalysis[]): FileAnalysis {
       prototypeColdMarks,
       coldMarks: [...prototypeColdMarks, ...functions.flatMap((f) => f.registers)],
       envNames: [...new Set(facts.flatMap((f) => f.envNames))].sort(),
+      allocationAttributed: [...new Set(facts.flatMap((f) => f.allocationAttributed ?? []))].sort(),
     },
     pointerFacts: {
       ...first.pointerFacts,

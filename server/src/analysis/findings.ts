@@ -1,8 +1,10 @@
 import type { FileFacts, Span } from '../facts/types';
 import type { PointerModel } from '../pointers';
-import type { HakmemConfig } from '../config/config';
-import type { HotPathModel, ReachInfo } from '../hotpath/graph';
+import { relative } from 'node:path';
+import { guardFor, type HakmemConfig } from '../config/config';
+import type { HotPathModel, ReachInfo, SlowStep } from '../hotpath/graph';
 import type { RuleCode, Severity } from '../rules/codes';
+import type { RuleContext } from '../rules/rule';
 import { FUNCTION_RULES } from '../rules';
 import type { RawFinding } from '../rules/rule';
 
@@ -45,6 +47,12 @@ export function chainLocations(info: ReachInfo, model: HotPathModel): RelatedLoc
   return out;
 }
 
+/** The branch (or noinline function) that makes a finding's place slow. */
+function slowLocation(step: SlowStep): RelatedLocation {
+  const what = step.kind === 'noinline function' ? step.condition : `${step.kind}: ${step.condition}`;
+  return { path: step.path, span: { line: step.line, column: 0, endLine: step.line, endColumn: 0 }, message: `slow path: ${what}` };
+}
+
 function ignored(facts: FileFacts, finding: Pick<RawFinding, 'code' | 'span'>): boolean {
   for (let line = finding.span.line; line <= finding.span.endLine; line++) {
     const codes = facts.ignores.get(line);
@@ -53,20 +61,42 @@ function ignored(facts: FileFacts, finding: Pick<RawFinding, 'code' | 'span'>): 
   return false;
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/** The lower of two severities. */
+function capped(severity: Severity, cap: Severity | undefined): Severity {
+  return cap && SEVERITY_RANK[cap] > SEVERITY_RANK[severity] ? cap : severity;
+}
+
 /** Runs every function rule over one file's facts against the workspace model. */
 export function findingsForFile(facts: FileFacts, model: HotPathModel, config: HakmemConfig): Finding[] {
   const findings: Finding[] = [];
+  const guard = (code: RuleCode) => guardFor(config, code);
+  const shownPath = (path: string): string => relative(config.root, path) || path;
   for (const fn of facts.functions) {
     const hot = model.hot.get(fn.name);
+    const fast = model.fast.get(fn.name);
     const internal = model.internal.get(fn.name);
     if (!hot && !internal) continue;
-    const ctx = { file: facts, fn, ...(hot ? { hot } : {}), ...(internal ? { internal } : {}) };
+    const ctx: RuleContext = {
+      file: facts,
+      fn,
+      ...(hot ? { hot } : {}),
+      ...(fast ? { fast } : {}),
+      ...(internal ? { internal } : {}),
+      guard,
+      hotReads: model.hotReads,
+      relative: shownPath,
+    };
     for (const rule of FUNCTION_RULES) {
-      const severity = config.severity[rule.code];
-      if (severity === 'off') continue;
+      const configured = config.severity[rule.code];
+      if (configured === 'off') continue;
       for (const raw of rule.check(ctx)) {
         if (ignored(facts, raw)) continue;
-        findings.push({ code: raw.code, severity, path: facts.path, span: raw.span, message: raw.message, related: chainLocations(raw.reach, model) });
+        const severity = capped(configured, raw.severityCap);
+        const related = chainLocations(raw.reach, model);
+        if (raw.slowStep) related.push(slowLocation(raw.slowStep));
+        findings.push({ code: raw.code, severity, path: facts.path, span: raw.span, message: raw.message, related });
       }
     }
   }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { defaultConfig, type BuildName, type HakmemConfig } from '../config/config';
 import { CONFIG_FILE_NAME, loadConfigText, type ConfigProblem } from '../config/load';
+import { reachNotice, type ReachNotice } from '../hotpath/reachNotice';
 import { loadC } from '../parse/treeSitter';
 import type { Finding } from './findings';
 import { discoverSources, Workspace, type SkippedFile } from './workspace';
@@ -12,6 +13,8 @@ export interface LintResult {
   readonly findings: readonly Finding[];
   readonly files: number;
   readonly skipped: readonly SkippedFile[];
+  /** Said when the entry points reach almost nothing (findings are then meaningless). */
+  readonly notices: readonly ReachNotice[];
 }
 
 export class ConfigError extends Error {
@@ -66,7 +69,8 @@ export async function lintPaths(paths: readonly string[], options: { cwd: string
       .allFindings()
       .filter((f) => targets.some((t) => isInside(f.path, t)))
       .sort((a, b) => a.path.localeCompare(b.path) || a.span.line - b.span.line || a.span.column - b.span.column);
-    return { root, config, findings, files: files.size, skipped: workspace.skipped };
+    const notice = reachNotice(workspace.model());
+    return { root, config, findings, files: files.size, skipped: workspace.skipped, notices: notice ? [notice] : [] };
   } finally {
     workspace.dispose();
   }

@@ -152,7 +152,7 @@ export class Workspace {
   model(): HotPathModel {
     this.cachedModel ??= computeHotPath(
       [...this.entries.values()].map((e) => e.facts),
-      { entryPoints: this.config.entryPoints, coldPatterns: this.config.coldPatterns, measuredHot: this.measuredHot },
+      { entryPoints: this.config.entryPoints, recogniseEntryPoints: this.config.recogniseEntryPoints, coldPatterns: this.config.coldPatterns, measuredHot: this.measuredHot },
     );
     return this.cachedModel;
   }

@@ -1,7 +1,7 @@
 import { ArgWords } from './args';
 import { ConfigError, lintPaths } from '../analysis/lint';
 import type { BuildName } from '../config/config';
-import { lintJson, lintSarif, lintText } from './lintFormat';
+import { lintJson, lintNoticesText, lintSarif, lintText } from './lintFormat';
 import { UsageError, type CliCommand } from './types';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -50,6 +50,7 @@ export const command: CliCommand = {
       }
       throw e;
     }
+    if (format === 'text') io.err(lintNoticesText(result));
     io.out(format === 'json' ? lintJson(result) + '\n' : format === 'sarif' ? lintSarif(result) + '\n' : lintText(result));
     return result.findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;
   },

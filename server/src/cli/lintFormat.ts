@@ -27,6 +27,7 @@ export function lintJson(result: LintResult): string {
         message: f.message,
         related: f.related.map((r) => ({ file: rel(result, r.path), line: r.span.line + 1, column: r.span.column + 1, message: r.message })),
       })),
+      notices: result.notices.map((n) => ({ code: n.code, message: `${n.message}; ${n.hint}`, entryPoints: n.entryPoints, reachable: n.reachable, functions: n.functions })),
     },
     null,
     2,
@@ -65,6 +66,16 @@ export function lintSarif(result: LintResult): string {
               })),
             },
           },
+          invocations: [
+            {
+              executionSuccessful: true,
+              toolExecutionNotifications: result.notices.map((n) => ({
+                level: 'note',
+                message: { text: `${n.message}; ${n.hint}` },
+                descriptor: { id: n.code },
+              })),
+            },
+          ],
           originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(result.root + '/').href } },
           results: result.findings.map((f) => ({
             ruleId: f.code,
@@ -80,6 +91,11 @@ export function lintSarif(result: LintResult): string {
     null,
     2,
   );
+}
+
+/** The notices of a text-mode run, for stderr: the findings on stdout stay machine-readable. */
+export function lintNoticesText(result: LintResult): string {
+  return result.notices.map((n) => `hakmem lint: note: ${n.message}\n    ${n.hint}\n`).join('');
 }
 
 /** Compiler-style lines (clickable in terminals and editors), the chain under each, and a summary. */

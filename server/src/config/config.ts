@@ -16,6 +16,22 @@ export const DEFAULT_COLD_PATTERNS: readonly string[] = [
 
 export type BuildName = 'release' | 'debug';
 
+/** A condition the release build makes false, as code is wrapped in it: `#if MI_DEBUG > 1` or `if (config_stats)`. */
+export interface ReleaseGuard {
+  /** What opens the guard, as written in messages and by the quick fix. */
+  readonly text: string;
+  /** `#if …` … `#endif`, or a C `if (…) { … }` on a static-const config value. */
+  readonly kind: 'preprocessor' | 'if';
+}
+
+/** `#ifndef NDEBUG`, `if (config_debug)`, or a bare expression (`MI_DEBUG > 1`, taken as `#if MI_DEBUG > 1`). */
+export function parseGuard(text: string): ReleaseGuard {
+  const t = text.trim();
+  if (/^if\s*\(/.test(t)) return { text: t, kind: 'if' };
+  if (/^#\s*if(n?def)?\b/.test(t)) return { text: t.replace(/^#\s*/, '#'), kind: 'preprocessor' };
+  return { text: `#if ${t}`, kind: 'preprocessor' };
+}
+
 export interface BuildDefines {
   readonly defines: Readonly<Record<string, string>>;
   readonly undefines: readonly string[];
@@ -26,9 +42,18 @@ export interface HakmemConfig {
   /** Absolute workspace root (the folder holding .hakmem.json). */
   readonly root: string;
   readonly entryPoints: readonly string[];
+  /**
+   * Recognise entry points beyond the patterns: functions with an allocation
+   * attribute and prefix families (mi_malloc/mi_free). On unless .hakmem.json
+   * lists its own entryPoints.
+   */
+  readonly recogniseEntryPoints: boolean;
+  /** The defaults plus .hakmem.json's coldPatterns (or only those, with coldPatternsReplaceDefaults). */
   readonly coldPatterns: readonly string[];
   readonly builds: Readonly<Record<BuildName, BuildDefines>>;
   readonly guardMacro: string;
+  /** The project's release guard: per rule code (counters may use a stats guard), else `default`. */
+  readonly guards: { readonly default: ReleaseGuard; readonly byRule: Readonly<Partial<Record<RuleCode, ReleaseGuard>>> };
   /** Absolute folders searched for #include "..." after the including file's folder. */
   readonly includePaths: readonly string[];
   readonly exclude: readonly string[];
@@ -43,12 +68,14 @@ export function defaultConfig(root: string): HakmemConfig {
   return {
     root,
     entryPoints: DEFAULT_ENTRY_POINTS,
+    recogniseEntryPoints: true,
     coldPatterns: DEFAULT_COLD_PATTERNS,
     builds: {
       release: { defines: DEFAULT_RELEASE_DEFINES, undefines: [] },
       debug: { defines: DEFAULT_DEBUG_DEFINES, undefines: [] },
     },
     guardMacro: 'HAKMEM_BUILD_RELEASE',
+    guards: { default: parseGuard('#if !HAKMEM_BUILD_RELEASE'), byRule: {} },
     includePaths: [],
     exclude: ['**/node_modules/**', '**/.git/**', '**/build/**'],
     severity: { ...DEFAULT_SEVERITY },
@@ -76,12 +103,24 @@ export function configFromRaw(root: string, raw: Record<string, unknown>): Hakme
       if ((RULE_CODES as readonly string[]).includes(code)) severity[code as RuleCode] = level as Severity | 'off';
     }
   }
+  const guardMacro = typeof raw.guardMacro === 'string' ? raw.guardMacro : base.guardMacro;
+  const guards = { default: parseGuard(`#if !${guardMacro}`), byRule: {} as Partial<Record<RuleCode, ReleaseGuard>> };
+  if (typeof raw.guard === 'string') guards.default = parseGuard(raw.guard);
+  else if (raw.guard && typeof raw.guard === 'object') {
+    for (const [key, value] of Object.entries(raw.guard as Record<string, unknown>)) {
+      if (typeof value !== 'string') continue;
+      if (key === 'default') guards.default = parseGuard(value);
+      else if ((RULE_CODES as readonly string[]).includes(key)) guards.byRule[key as RuleCode] = parseGuard(value);
+    }
+  }
   return {
     root,
     entryPoints: [...(strings(raw.entryPoints) ?? base.entryPoints), ...(strings(raw.extraEntryPoints) ?? [])],
-    coldPatterns: strings(raw.coldPatterns) ?? base.coldPatterns,
+    recogniseEntryPoints: strings(raw.entryPoints) === undefined,
+    coldPatterns: raw.coldPatternsReplaceDefaults === true ? (strings(raw.coldPatterns) ?? []) : [...base.coldPatterns, ...(strings(raw.coldPatterns) ?? [])],
     builds: { release: build(raw.release, base.builds.release), debug: build(raw.debug, base.builds.debug) },
-    guardMacro: typeof raw.guardMacro === 'string' ? raw.guardMacro : base.guardMacro,
+    guardMacro,
+    guards,
     includePaths: (strings(raw.includePaths) ?? []).map((p) => (isAbsolute(p) ? p : resolve(root, p))),
     exclude: [...base.exclude, ...(strings(raw.exclude) ?? [])],
     severity,
@@ -89,4 +128,9 @@ export function configFromRaw(root: string, raw: Record<string, unknown>): Hakme
     benchmarks: raw.benchmarks,
     profile: raw.profile,
   };
+}
+
+/** The guard that keeps a rule's findings out of the release build, as this project writes it. */
+export function guardFor(config: HakmemConfig, code: RuleCode): ReleaseGuard {
+  return config.guards.byRule[code] ?? config.guards.default;
 }

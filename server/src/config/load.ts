@@ -5,6 +5,7 @@ import { parseBenchmarksConfig } from '../bench/config';
 import { nativeDirFor } from '../bench/workspace';
 import { parsePointerConfig } from '../pointers';
 import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
+import { guardsTrueInRelease } from './guards';
 
 export const CONFIG_FILE_NAME = '.hakmem.json';
 
@@ -122,5 +123,32 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
     const target = node?.parent?.type === 'property' ? node.parent : node;
     problems.push({ message: `${error.key || CONFIG_FILE_NAME}: ${error.message}`, key: error.key, offset: target?.offset ?? tree.offset, length: target?.length ?? 1 });
   }
-  return { config: configFromRaw(root, kept), problems };
+  return { config: withReleaseFalseGuards(root, kept, tree, problems), problems };
+}
+
+/** The config, without the guards the release build makes true (each one a problem on its key). */
+function withReleaseFalseGuards(root: string, kept: Record<string, unknown>, tree: ReturnType<typeof parseTree>, problems: ConfigProblem[]): HakmemConfig {
+  const config = configFromRaw(root, kept);
+  if (kept.guard === undefined) return config;
+  const guard = kept.guard;
+  // Only the guards written under "guard" (a default from guardMacro is not this key's problem).
+  const written = guard !== null && typeof guard === 'object' ? new Set(Object.keys(guard)) : new Set(['default']);
+  const bad = guardsTrueInRelease(config).filter((b) => written.has(b.key));
+  if (bad.length === 0) return config;
+  const fixed = { ...kept };
+  for (const { key, guard: g } of bad) {
+    const inObject = guard !== null && typeof guard === 'object';
+    const path = inObject ? ['guard', key] : ['guard'];
+    const node = tree ? findNodeAtLocation(tree, path) : undefined;
+    const target = node?.parent?.type === 'property' ? node.parent : node;
+    problems.push({
+      message: `${path.join('.')} \`${g.text}\` is true in the release build, so it keeps nothing out of release (a guard is a condition the release build makes false); the default guard is used`,
+      key: path.join('.'),
+      offset: target?.offset ?? tree?.offset ?? 0,
+      length: target?.length ?? 1,
+    });
+    if (inObject) fixed.guard = Object.fromEntries(Object.entries(fixed.guard as Record<string, unknown>).filter(([k]) => k !== key));
+    else delete fixed.guard;
+  }
+  return configFromRaw(root, fixed);
 }

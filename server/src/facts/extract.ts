@@ -1,7 +1,9 @@
 import type { Node as SyntaxNode, Query, QueryMatch, Tree } from 'web-tree-sitter';
-import { evaluateCondition, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
+import { macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
+import { branchHint, constantArguments, isErrorPath, MAY_HINT, readPaths } from './branches';
+import { constantFalse, constantValue, withConstants, type RuntimeConstants } from './constant';
 import { annotationAbove, declaredNames, environmentNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
-import type { CallFact, ColdMark, ColdReason, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, Span } from './types';
+import type { CallFact, ColdMark, ColdReason, EarlyExit, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, SlowBranch, Span } from './types';
 
 /**
  * One query for everything the rules need, so a file is walked once inside the
@@ -15,13 +17,14 @@ export const FACTS_QUERY = `
 (update_expression argument: (_) @inc) @incexpr
 (assignment_expression left: (_) @compound operator: ["+=" "-="]) @compexpr
 (assignment_expression left: (identifier) @assigned)
-(if_statement condition: (_) @ifcond consequence: (_) @ifbody)
+(if_statement condition: (_) @ifcond consequence: (_) @ifbody alternative: (_)? @ifelse) @ifstmt
 (declaration) @decl
 (ERROR) @error
+[(while_statement condition: (_) @decides) (do_statement condition: (_) @decides) (for_statement condition: (_) @decides) (switch_statement condition: (_) @decides) (conditional_expression condition: (_) @decides)]
 `;
 
 /** Callees whose first argument the rules read (getenv names, atomics' targets, callback registrars). */
-const ARGUMENT_READERS = /^(getenv|secure_getenv|atomic_|__atomic_|__sync_|_?Interlocked|atexit$|on_exit$|__cxa_atexit$|pthread_once$|pthread_atfork$)/;
+const ARGUMENT_READERS = /^(getenv|secure_getenv|syscall$|atomic_|__atomic_|__sync_|_?Interlocked|atexit$|on_exit$|__cxa_atexit$|pthread_once$|pthread_atfork$)/;
 const NOT_A_CALL = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'defined', '_Alignof', 'alignof', '__typeof__', 'typeof', '__attribute__', '_Generic', '_Static_assert', 'do', 'else', 'case']);
 
 /** Functions that register callbacks run once or at exit, and which arguments are those callbacks. */
@@ -61,6 +64,10 @@ interface RawFunction {
   readonly staticLocals: Set<string>;
   readonly ifs: IfInfo[];
   readonly assignments: Array<{ name: string; index: number }>;
+  /** Unlikely branches and error paths in the body, outermost first. */
+  readonly slowRegions: Array<{ start: number; end: number; branch: SlowBranch }>;
+  readonly earlyExits: EarlyExit[];
+  readonly decisionReads: Set<string>;
 }
 
 interface MutableFunction extends Omit<FunctionFact, 'calls' | 'increments'> {
@@ -72,6 +79,9 @@ interface IfInfo {
   readonly bodyStart: number;
   readonly bodyEnd: number;
   readonly dead: boolean;
+  /** Part of the condition never evaluated (after a constant-false `&&` operand), as offsets; empty when none. */
+  readonly deadCondStart: number;
+  readonly deadCondEnd: number;
   readonly condIdents: ReadonlySet<string>;
 }
 
@@ -140,35 +150,52 @@ function functionName(fnNode: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
-/** Expands the attribute-ish identifiers of a signature prefix through macros, to see `cold`, `constructor`. */
-function attributeReason(prefix: string, line: number, macroAt: MacroLookup): ColdReason | undefined {
+/** The attribute lists of a signature prefix, attribute-ish identifiers expanded through macros. */
+function attributeText(prefix: string, line: number, macroAt: MacroLookup): string {
   let text = prefix;
   for (const m of prefix.matchAll(IDENT)) {
     const def = macroAt(m[0], line);
     if (def && !def.params) text += ' ' + def.body;
   }
-  const attrs = [...text.matchAll(/__attribute__\s*\(\((.*?)\)\)/gs)].map((m) => m[1] ?? '').join(',');
+  return [...text.matchAll(/(?:__attribute__\s*\(\(|__declspec\s*\()(.*?)\)\)?/gs)].map((m) => m[1] ?? '').join(',');
+}
+
+/** A signature prefix with the bodies of its macros appended, a few levels deep (`JEMALLOC_NOINLINE` → `JEMALLOC_ATTR(noinline)`). */
+function expandedPrefix(prefix: string, line: number, macroAt: MacroLookup): string {
+  let text = prefix;
+  let frontier = prefix;
+  for (let depth = 0; depth < 3 && frontier; depth++) {
+    let added = '';
+    for (const m of frontier.matchAll(IDENT)) {
+      const def = macroAt(m[0], line);
+      if (def) added += ' ' + def.body;
+    }
+    text += added;
+    frontier = added;
+  }
+  return text;
+}
+
+/** `cold`, `constructor` or `destructor` among a signature's attributes. */
+function attributeReason(prefix: string, line: number, macroAt: MacroLookup): ColdReason | undefined {
+  const attrs = attributeText(prefix, line, macroAt);
   if (/\b_{0,2}cold_{0,2}\b/.test(attrs)) return 'attribute cold';
   if (/\b_{0,2}constructor_{0,2}\b/.test(attrs)) return 'constructor';
   if (/\b_{0,2}destructor_{0,2}\b/.test(attrs)) return 'destructor';
   return undefined;
 }
 
-/**
- * True when a C condition is constant false in this build: one of its `&&`
- * operands is a constant expression (numbers and macros only) equal to 0.
- */
-function conditionIsConstantFalse(cond: string, line: number, macroAt: MacroLookup): boolean {
-  for (const part of splitTopLevel(stripParens(cond), '&&')) {
-    const operand = stripParens(part);
-    const idents = operand.match(IDENT) ?? [];
-    // Only decide on expressions whose every identifier is a macro: C variables are unknown here.
-    if (!idents.every((id) => macroAt(id, line) !== undefined || id === 'false')) continue;
-    const r = evaluateCondition(operand.replace(/\bfalse\b/g, '0'), (n) => macroAt(n, line));
-    if ('value' in r && r.value === 0n) return true;
-  }
-  return false;
+/** Condition text for messages: one line, at most 80 characters. */
+function shownCondition(cond: string): string {
+  const one = cond.replace(/\s+/g, ' ').trim();
+  return one.length > 80 ? one.slice(0, 77) + '…' : one;
 }
+
+/** Bodies longer than this are not error paths (those report and leave in a few lines). */
+const ERROR_PATH_MAX = 2000;
+const EARLY_RETURN = /^\{?\s*return\b[^;{}]*;\s*\}?$/;
+/** A branch body that always leaves: it ends with a return. */
+const LEAVES_BLOCK = /\breturn\b[^;{}]*;\s*\}?$/;
 
 function stringLiteralValue(node: SyntaxNode | null | undefined): string | undefined {
   if (!node || node.type !== 'string_literal') return undefined;
@@ -189,9 +216,12 @@ export function extractFacts(
   build: 'release' | 'debug',
   /** Extract only the functions inside this range, knowing the file's globals (incremental updates). */
   only?: { readonly range: readonly [number, number]; readonly globals: ReadonlyMap<string, 'global' | 'thread-local'> },
+  /** `static const` config values of this build (jemalloc's config_debug), which decide `if`s like constants. */
+  constants?: RuntimeConstants,
 ): FileFacts {
   const lines = new LineIndex(text);
   const macroAt: MacroLookup = (name, line) => preproc.macroAt(name, line);
+  const valueAt = (line: number): ((name: string) => MacroDef | undefined) => withConstants((n) => macroAt(n, line), constants);
   const isActive = (line: number): boolean => preproc.active[line] !== 0;
   const spanAt = (startIndex: number, endIndex: number): Span => {
     const line = lines.lineOf(startIndex);
@@ -206,6 +236,12 @@ export function extractFacts(
   }
   const mayCarryAttribute = (declText: string): boolean =>
     declText.includes('__attribute__') || [...attributeMacros].some((m) => declText.includes(m));
+  // Macros that carry a branch hint under a name of their own (`#define EXPECT_FALSE(x) __builtin_expect(x, 0)`).
+  const hintMacros = new Set<string>();
+  for (const name of preproc.finalMacros.names()) {
+    if (preproc.finalMacros.get(name)?.body.includes('__builtin_expect')) hintMacros.add(name);
+  }
+  const mayHint = (cond: string): boolean => MAY_HINT.test(cond) || (hintMacros.size > 0 && (cond.match(IDENT) ?? []).some((id) => hintMacros.has(id)));
 
   const functions: RawFunction[] = [];
   const registerFunctions = (matches: readonly QueryMatch[]): void => {
@@ -231,6 +267,7 @@ export function extractFacts(
       }
       const annotation = annotationAbove(lines, startLine);
       const attr = attributeReason(prefix, startLine, macroAt);
+      const noinline = /\b(?:__)?noinline(?:__)?\b/.test(expandedPrefix(prefix, startLine, macroAt));
       const cold: ColdReason | undefined = annotation === 'cold' ? 'hakmem:cold annotation' : attr;
       added.push({
         registers: [],
@@ -248,11 +285,16 @@ export function extractFacts(
           hotAnnotation: annotation === 'hot',
           calls: [],
           increments: [],
+          ...(noinline ? { noinline } : {}),
+          params: [...params],
         },
         locals: params,
         staticLocals: new Set(),
         ifs: [],
         assignments: [],
+        slowRegions: [],
+        earlyExits: [],
+        decisionReads: new Set(),
       });
     }
     // Chunks come in file order: this chunk's functions all start after the earlier ones.
@@ -283,6 +325,8 @@ export function extractFacts(
     start: number;
     end: number;
     args?: SyntaxNode;
+    /** A call_expression node's extent, so its argument text can be read. */
+    whole?: boolean;
   }
   const pendingCalls: PendingCall[] = [];
   const pendingIncrements: Array<{ fn: RawFunction; target: string; start: number; end: number }> = [];
@@ -305,7 +349,7 @@ export function extractFacts(
           // Arguments cross the wasm boundary only for the few callees whose arguments matter.
           const args = ARGUMENT_READERS.test(name) ? (call.childForFieldName('arguments') ?? undefined) : undefined;
           const fn = enclosing(call.startIndex);
-          if (fn) pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, ...(args ? { args } : {}) });
+          if (fn) pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, whole: true, ...(args ? { args } : {}) });
           if (args && fn) fn.registers.push(...coldTargetsOf(name, call));
           break;
         }
@@ -331,15 +375,62 @@ export function extractFacts(
         case 6: {
           const cond = caps.find((c) => c.name === 'ifcond')!.node;
           const body = caps.find((c) => c.name === 'ifbody')!.node;
+          const alternative = caps.find((c) => c.name === 'ifelse')?.node;
           const fn = enclosing(cond.startIndex);
           if (!fn) break;
+          // Copied out of the tree, not sliced from the text: facts keep pieces of it, which must not pin a huge file.
           const condText = cond.text;
+          const line = lines.lineOf(cond.startIndex);
+          const lookup = valueAt(line);
+          const dead = constantFalse(condText, lookup);
+          const condIdents = new Set(condText.match(IDENT) ?? []);
           fn.ifs.push({
             bodyStart: body.startIndex,
             bodyEnd: body.endIndex,
-            dead: conditionIsConstantFalse(condText, lines.lineOf(cond.startIndex), macroAt),
-            condIdents: new Set(condText.match(IDENT) ?? []),
+            dead: dead !== undefined,
+            deadCondStart: dead?.deadFrom !== undefined ? cond.startIndex + dead.deadFrom : 0,
+            deadCondEnd: dead?.deadFrom !== undefined ? cond.endIndex : 0,
+            condIdents,
           });
+          for (const path of readPaths(condText)) fn.decisionReads.add(path);
+          const alwaysTaken = !dead && (alternative || EARLY_RETURN.test(text.slice(body.startIndex, Math.min(body.endIndex, body.startIndex + 200)).trim()))
+            ? (constantValue(condText, lookup) ?? 0n) !== 0n
+            : false;
+          if (alwaysTaken && alternative) {
+            fn.ifs.push({ bodyStart: alternative.startIndex, bodyEnd: alternative.endIndex, dead: true, deadCondStart: 0, deadCondEnd: 0, condIdents: new Set() });
+          } else if (alwaysTaken) {
+            // `if (!config_stats) return;` directly in the body: the rest of the function is not compiled in.
+            const stmt = caps.find((c) => c.name === 'ifstmt')?.node;
+            if (stmt && stmt.parent?.startIndex === fn.bodyStart) {
+              fn.ifs.push({ bodyStart: stmt.endIndex, bodyEnd: fn.end, dead: true, deadCondStart: 0, deadCondEnd: 0, condIdents: new Set() });
+            }
+          }
+          const shown = `if ${shownCondition(condText)}`;
+          const hint = mayHint(condText) ? branchHint(condText, lookup) : undefined;
+          const bodyText = body.endIndex - body.startIndex <= ERROR_PATH_MAX ? text.slice(body.startIndex, body.endIndex) : '';
+          if (hint === 'unlikely') {
+            fn.slowRegions.push({ start: body.startIndex, end: body.endIndex, branch: { kind: 'unlikely branch', line, condition: shown } });
+          } else if (bodyText && isErrorPath(bodyText)) {
+            fn.slowRegions.push({ start: body.startIndex, end: body.endIndex, branch: { kind: 'error path', line, condition: shown } });
+          }
+          if (hint === 'likely' && alternative) {
+            fn.slowRegions.push({ start: alternative.startIndex, end: alternative.endIndex, branch: { kind: 'unlikely branch', line, condition: `else of ${shown}` } });
+          } else if (hint === 'likely' && LEAVES_BLOCK.test(bodyText.trim())) {
+            // rpmalloc's `if (EXPECTED(block)) { …; return block; } return fallback(…);`: what follows is the slow path.
+            const stmt = caps.find((c) => c.name === 'ifstmt')?.node;
+            const block = stmt?.parent;
+            if (stmt && block?.type === 'compound_statement') {
+              fn.slowRegions.push({ start: stmt.endIndex, end: block.endIndex, branch: { kind: 'after likely return', line, condition: shown } });
+            }
+          }
+          // `if (!create_on_demand) return NULL;` at the top of the body: a caller's constant may make it certain.
+          if (!alternative && EARLY_RETURN.test(bodyText.trim()) && [...condIdents].some((id) => fn.fact.params?.includes(id))) {
+            const stmt = caps.find((c) => c.name === 'ifstmt')?.node;
+            if (stmt && stmt.parent?.startIndex === fn.bodyStart) {
+              const end = spanAt(stmt.startIndex, stmt.endIndex);
+              fn.earlyExits.push({ condition: condText, endLine: end.endLine, endColumn: end.endColumn });
+            }
+          }
           break;
         }
         case 7: {
@@ -348,6 +439,9 @@ export function extractFacts(
           const isStatic = /^\s*(?:\w+\s+)*static\b/.test(declText);
           const isTls = /\b(_Thread_local|__thread|thread_local)\b/.test(declText);
           const inBody = fn !== undefined && first.startIndex >= fn.bodyStart;
+          // `size_t c = g.committed;` copies a value to decide on it later: a read like a condition's.
+          const init = inBody ? declText.indexOf('=') : -1;
+          if (init >= 0 && declText.length < 2000) for (const path of readPaths(declText.slice(init + 1))) fn!.decisionReads.add(path);
           for (const d of declaredNames(declText)) {
             if (d.isFunction) {
               // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
@@ -365,6 +459,11 @@ export function extractFacts(
         case 8:
           errors.push({ start: first.startIndex, end: first.endIndex });
           break;
+        case 9: {
+          const fn = enclosing(first.startIndex);
+          if (fn) for (const path of readPaths(first.text)) fn.decisionReads.add(path);
+          break;
+        }
       }
     }
   }
@@ -387,7 +486,13 @@ export function extractFacts(
     }
   }
 
-  const deadAt = (fn: RawFunction, index: number): boolean => fn.ifs.some((i) => i.dead && index >= i.bodyStart && index < i.bodyEnd);
+  const deadAt = (fn: RawFunction, index: number): boolean =>
+    fn.ifs.some((i) => i.dead && ((index >= i.bodyStart && index < i.bodyEnd) || (index >= i.deadCondStart && index < i.deadCondEnd)));
+  const slowAt = (fn: RawFunction, index: number): SlowBranch | undefined => {
+    let best: { start: number; branch: SlowBranch } | undefined;
+    for (const r of fn.slowRegions) if (index >= r.start && index < r.end && (!best || r.start < best.start)) best = r;
+    return best?.branch;
+  };
   // A cache is anything that outlives the call: a static local, a global or a thread-local.
   const isCacheVar = (fn: RawFunction, name: string): boolean => !fn.locals.has(name);
   const cachedInitAt = (fn: RawFunction, index: number): boolean =>
@@ -398,7 +503,7 @@ export function extractFacts(
         fn.assignments.some((a) => a.index >= i.bodyStart && a.index < i.bodyEnd && i.condIdents.has(a.name) && isCacheVar(fn, a.name)),
     );
 
-  for (const { fn, callee, start, end, args } of pendingCalls) {
+  for (const { fn, callee, start, end, args, whole } of pendingCalls) {
     const line = lines.lineOf(start);
     const def = macroAt(callee, line);
     let targets: string[];
@@ -410,6 +515,8 @@ export function extractFacts(
     const firstArg = args?.namedChildren[0] ?? undefined;
     const firstStringArg = stringLiteralValue(firstArg);
     const isGetenv = targets.some((t) => t === 'getenv' || t === 'secure_getenv');
+    const slow = slowAt(fn, start);
+    const constArgs = whole && end - start < 2000 ? constantArguments(text.slice(start, end), valueAt(line)) : undefined;
     fn.fact.calls.push({
       callee,
       targets,
@@ -419,6 +526,8 @@ export function extractFacts(
       cachedInit: isGetenv && cachedInitAt(fn, start),
       ...(firstStringArg !== undefined ? { firstStringArg } : {}),
       ...(firstArg ? { firstArgText: firstArg.text } : {}),
+      ...(slow ? { slow } : {}),
+      ...(constArgs ? { constArgs } : {}),
     });
   }
 
@@ -443,7 +552,8 @@ export function extractFacts(
   };
 
   for (const { fn, target, start, end } of pendingIncrements) {
-    fn.fact.increments.push({ target, kind: classify(fn, target), span: spanAt(start, end), dead: deadAt(fn, start) });
+    const slow = slowAt(fn, start);
+    fn.fact.increments.push({ target, kind: classify(fn, target), span: spanAt(start, end), dead: deadAt(fn, start), ...(slow ? { slow } : {}) });
   }
   // Arithmetic atomics are counters when they update a global (atomic_fetch_add(&g_stats.x, 1)).
   for (const f of functions) {
@@ -452,11 +562,13 @@ export function extractFacts(
       const arg = call.firstArgText.trim();
       // Through a pointer (no &): the object is allocator state owned elsewhere.
       const kind = arg.startsWith('&') ? classify(f, arg.slice(1)) : f.locals.has(arg) ? 'local' : 'state';
-      f.fact.increments.push({ target: call.firstArgText, kind, span: call.span, dead: call.dead });
+      f.fact.increments.push({ target: call.firstArgText, kind, span: call.span, dead: call.dead, ...(call.slow ? { slow: call.slow } : {}) });
     }
   }
 
-  const facts = functions.map((f): FunctionFact => ({ ...f.fact, registers: f.registers }));
+  const facts = functions.map(
+    (f): FunctionFact => ({ ...f.fact, registers: f.registers, earlyExits: f.earlyExits, decisionReads: [...f.decisionReads] }),
+  );
   return {
     path,
     build,

@@ -1,7 +1,8 @@
 import type { Node as SyntaxNode, Query, Tree } from 'web-tree-sitter';
 import type { PreprocResult } from '../preproc';
+import type { RuntimeConstants } from './constant';
 import { extractFacts } from './extract';
-import type { FileFacts, FunctionFact, Span } from './types';
+import type { FileFacts, FunctionFact, SlowBranch, Span } from './types';
 
 /** Where two texts differ: [start, oldEnd) in the old text became [start, newEnd) in the new one. */
 export function changedWindow(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } {
@@ -23,14 +24,19 @@ function shiftSpan(span: Span, lines: number): Span {
   return { line: span.line + lines, column: span.column, endLine: span.endLine + lines, endColumn: span.endColumn };
 }
 
+function shiftBranch(branch: SlowBranch, lines: number): SlowBranch {
+  return { ...branch, line: branch.line + lines };
+}
+
 function shiftFunction(fn: FunctionFact, chars: number, lines: number): FunctionFact {
   return {
     ...fn,
     range: { start: fn.range.start + chars, bodyStart: fn.range.bodyStart + chars, end: fn.range.end + chars },
     nameSpan: shiftSpan(fn.nameSpan, lines),
     span: shiftSpan(fn.span, lines),
-    calls: fn.calls.map((c) => ({ ...c, span: shiftSpan(c.span, lines) })),
-    increments: fn.increments.map((i) => ({ ...i, span: shiftSpan(i.span, lines) })),
+    calls: fn.calls.map((c) => ({ ...c, span: shiftSpan(c.span, lines), ...(c.slow ? { slow: shiftBranch(c.slow, lines) } : {}) })),
+    increments: fn.increments.map((i) => ({ ...i, span: shiftSpan(i.span, lines), ...(i.slow ? { slow: shiftBranch(i.slow, lines) } : {}) })),
+    ...(fn.earlyExits ? { earlyExits: fn.earlyExits.map((e) => ({ ...e, endLine: e.endLine + lines })) } : {}),
   };
 }
 
@@ -53,6 +59,7 @@ export function updateFacts(
   tree: Tree,
   query: Query,
   preproc: PreprocResult,
+  constants?: RuntimeConstants,
 ): FileFacts | undefined {
   const w = changedWindow(previousText, text);
   // Directives and annotations change what every function means.
@@ -64,7 +71,7 @@ export function updateFacts(
   const chars = w.newEnd - w.oldEnd;
   const node = functionNodeAt(tree, old.range.start);
   if (!node || node.endIndex !== old.range.end + chars) return undefined;
-  const fresh = extractFacts(previous.path, text, tree, query, preproc, previous.build, { range: [node.startIndex, node.endIndex], globals: previous.globals });
+  const fresh = extractFacts(previous.path, text, tree, query, preproc, previous.build, { range: [node.startIndex, node.endIndex], globals: previous.globals }, constants);
   const replaced = fresh.functions[0];
   if (fresh.functions.length !== 1 || !replaced || replaced.range.start !== old.range.start) return undefined;
   const lines = countNewlines(text, w.start, w.newEnd) - countNewlines(previousText, w.start, w.oldEnd);

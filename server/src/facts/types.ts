@@ -6,6 +6,24 @@ export interface Span {
   readonly endColumn: number;
 }
 
+/** The branch that puts code on the slow path: an unlikely condition or an error path. */
+export interface SlowBranch {
+  /** `after likely return`: the code after `if (likely(c)) { …; return …; }`, which runs when `c` is false. */
+  readonly kind: 'unlikely branch' | 'error path' | 'after likely return';
+  /** 0-based line of the `if`. */
+  readonly line: number;
+  /** The branch as written: `if (mi_unlikely(page == NULL))`, or `else of if (likely(p))`. */
+  readonly condition: string;
+}
+
+/** `if (<test of parameters>) return …;` at the top of a body: what a caller's constant argument may make certain. */
+export interface EarlyExit {
+  readonly condition: string;
+  /** Where the exit statement ends: code after it is unreachable when the condition holds. */
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
 /** A call in a function body, as the chosen build compiles it. */
 export interface CallFact {
   /** The name written at the call site (a function or a function-like macro). */
@@ -23,6 +41,10 @@ export interface CallFact {
   readonly firstStringArg?: string;
   /** Text of the first argument (atomics: the object they update). */
   readonly firstArgText?: string;
+  /** Set when the call is inside an unlikely branch or an error path. */
+  readonly slow?: SlowBranch;
+  /** Per argument, its value when it is an integer constant (`false`, `0`, `NULL`), else null; absent when none is. */
+  readonly constArgs?: ReadonlyArray<string | null>;
 }
 
 /** What an increment updates: only global-ish scalars are statistics counters. */
@@ -33,6 +55,7 @@ export interface IncrementFact {
   readonly kind: IncrementTargetKind;
   readonly span: Span;
   readonly dead: boolean;
+  readonly slow?: SlowBranch;
 }
 
 export type ColdReason =
@@ -64,6 +87,13 @@ export interface FunctionFact {
   readonly hotAnnotation: boolean;
   readonly calls: readonly CallFact[];
   readonly increments: readonly IncrementFact[];
+  /** `__attribute__((noinline))` (directly or through a macro): allocators keep their slow paths out of line this way. */
+  readonly noinline?: boolean;
+  /** Parameter names in order. */
+  readonly params?: readonly string[];
+  readonly earlyExits?: readonly EarlyExit[];
+  /** Variables and fields the function reads to decide (conditions, comparisons): `g.committed`, `n_threads`. */
+  readonly decisionReads?: readonly string[];
 }
 
 /** Everything the rules and the call graph need from one file, for one build. */
@@ -84,6 +114,8 @@ export interface FileFacts {
   readonly envNames: readonly string[];
   /** `// hakmem-lint: ignore <code…>` comments: line → codes (empty set = every code). */
   readonly ignores: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Functions declared or defined here with `__attribute__((malloc))` or `alloc_size` (directly or through a macro). */
+  readonly allocationAttributed?: readonly string[];
   /** Preprocessor problems (unterminated #if …). */
   readonly preprocProblems: ReadonlyArray<{ readonly line: number; readonly message: string }>;
 }

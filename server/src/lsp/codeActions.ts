@@ -1,5 +1,6 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
+import type { ReleaseGuard } from '../config/config';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 /** Rules whose finding is debug-only code: wrapping it in the release guard is the fix. */
@@ -19,8 +20,24 @@ export function enclosingStatement(tree: Tree, text: string, line: number, colum
   return { startLine: node.startPosition.row, endLine: node.endPosition.row };
 }
 
-export function wrapInGuardEdits(text: string, startLine: number, endLine: number, guardMacro: string): TextEdit[] {
-  const lineCount = text.split('\n').length;
+/** Wraps whole lines in the guard: `#if …`/`#endif` around them, or a C `if (…) {` … `}` indented like them. */
+export function wrapInGuardEdits(text: string, startLine: number, endLine: number, guard: ReleaseGuard): TextEdit[] {
+  const all = text.split('\n');
+  if (guard.kind === 'if') {
+    const eol = (all[startLine] ?? '').endsWith('\r') ? '\r\n' : '\n';
+    const lines = all.slice(startLine, endLine + 1).map((l) => l.replace(/\r$/, ''));
+    const indent = /^[ \t]*/.exec(lines[0] ?? '')![0];
+    const unit = indent.includes('\t') ? '\t' : '  ';
+    const body = lines.map((l) => (l.trim() === '' ? l : unit + l));
+    const lastEnd = lines[lines.length - 1]!.length;
+    return [
+      {
+        range: { start: { line: startLine, character: 0 }, end: { line: endLine, character: lastEnd } },
+        newText: `${indent}${guard.text} {${eol}${body.join(eol)}${eol}${indent}}`,
+      },
+    ];
+  }
+  const lineCount = all.length;
   const endEdit: TextEdit =
     endLine + 1 < lineCount
       ? { range: { start: { line: endLine + 1, character: 0 }, end: { line: endLine + 1, character: 0 } }, newText: '#endif\n' }
@@ -28,7 +45,7 @@ export function wrapInGuardEdits(text: string, startLine: number, endLine: numbe
           range: { start: { line: endLine, character: text.split('\n')[endLine]!.length }, end: { line: endLine, character: text.split('\n')[endLine]!.length } },
           newText: '\n#endif',
         };
-  return [{ range: { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } }, newText: `#if !${guardMacro}\n` }, endEdit];
+  return [{ range: { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } }, newText: `${guard.text}\n` }, endEdit];
 }
 
 export function ignoreLineEdit(text: string, line: number, code: string): TextEdit {
@@ -38,7 +55,18 @@ export function ignoreLineEdit(text: string, line: number, code: string): TextEd
   return { range: { start: { line, character: end }, end: { line, character: end } }, newText: already ? ` ${code}` : ` // hakmem-lint: ignore ${code}` };
 }
 
-export function codeActionsFor(uri: string, text: string, tree: Tree | undefined, diagnostics: readonly Diagnostic[], guardMacro: string): CodeAction[] {
+/** The title of the wrap quick fix: "Wrap in #if MI_DEBUG > 1 … #endif" or "Wrap in if (config_stats) { … }". */
+export function wrapTitle(guard: ReleaseGuard): string {
+  return guard.kind === 'if' ? `Wrap in ${guard.text} { … }` : `Wrap in ${guard.text} … #endif`;
+}
+
+export function codeActionsFor(
+  uri: string,
+  text: string,
+  tree: Tree | undefined,
+  diagnostics: readonly Diagnostic[],
+  guardFor: (code: string) => ReleaseGuard,
+): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const d of diagnostics) {
     if (d.source !== DIAGNOSTIC_SOURCE || typeof d.code !== 'string' || d.code === 'inactive' || d.code === 'config') continue;
@@ -50,12 +78,13 @@ export function codeActionsFor(uri: string, text: string, tree: Tree | undefined
     if (WRAPPABLE.has(code) && tree) {
       const stmt = enclosingStatement(tree, text, d.range.start.line, d.range.start.character);
       if (stmt) {
+        const guard = guardFor(code);
         actions.push({
-          title: `Wrap in #if !${guardMacro} … #endif`,
+          title: wrapTitle(guard),
           kind: CodeActionKind.QuickFix,
           diagnostics: [d],
           isPreferred: true,
-          edit: { changes: { [uri]: wrapInGuardEdits(text, stmt.startLine, stmt.endLine, guardMacro) } },
+          edit: { changes: { [uri]: wrapInGuardEdits(text, stmt.startLine, stmt.endLine, guard) } },
         });
       }
     }

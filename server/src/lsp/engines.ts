@@ -9,6 +9,7 @@ import { CancelledError, runSuite } from '../bench/runner';
 import { headline } from '../bench/verdict';
 import { resultsMessage } from '../bench/view';
 import { findBenchWorkspace, type BenchWorkspace } from '../bench/workspace';
+import { proposeConfig } from '../init/propose';
 import { CaptureError, hotFunctions, importProfile, serialiseModel, type ProfileModel } from '../profile';
 import { totalWeight } from '../profile/model';
 import { fewSamplesWarning, profileBenchmark, ProfilePrepareError } from '../bench/profileBenchmark';
@@ -64,6 +65,8 @@ export class EngineRequests {
     onTypedRequest(c, Requests.runBenchmark, (params, token) => this.runBenchmark(params, token));
     onTypedRequest(c, Requests.profile, (params, token) => this.profile(params, token));
     onTypedRequest(c, Requests.locateFunction, (params) => this.locateFunction(params));
+    // Only reads the tree: allowed in untrusted workspaces too.
+    onTypedRequest(c, Requests.proposeConfig, (_params, token) => proposeConfig(this.host.root(), { signal: abortSignalOf(token), parallel: false }));
   }
 
   dispose(): void {

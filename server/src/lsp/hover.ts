@@ -45,7 +45,9 @@ export function hoverAt(
   let text: string;
   if (hot) {
     const measured = hot.measuredSelfPct !== undefined ? ` — measured ${hot.measuredSelfPct.toFixed(1)}% self` : '';
-    text = `**${name}** is on the hot path${measured}\n\n${describeChain(hot)}`;
+    const fast = model.fast.get(name);
+    const path = fast ? 'fast path: on every call' : hot.slow ? `slow path: ${hot.slow.condition} (line ${hot.slow.line + 1})` : 'slow path';
+    text = `**${name}** is on the hot path${measured} (${path})\n\n${describeChain(fast ?? hot)}`;
   } else if (cold) {
     text = `**${name}** is cold (${cold}); hot-path rules skip it`;
   } else if (model.internal.has(name)) {

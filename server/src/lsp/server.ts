@@ -5,6 +5,8 @@ import {
   CodeActionKind,
   DiagnosticSeverity,
   InlayHintKind,
+  MessageType,
+  ShowMessageNotification,
   FileChangeType,
   TextDocumentSyncKind,
   type Connection,
@@ -14,7 +16,8 @@ import {
 } from 'vscode-languageserver';
 import { discoverSources, Workspace } from '../analysis/workspace';
 import { LineIndex } from '../facts/text';
-import { defaultConfig } from '../config/config';
+import { defaultConfig, guardFor } from '../config/config';
+import { isRuleCode } from '../rules/codes';
 import { CONFIG_FILE_NAME, loadConfigText, type LoadedConfig } from '../config/load';
 import { loadC, type CLanguage } from '../parse/treeSitter';
 import { codeActionsFor } from './codeActions';
@@ -23,8 +26,9 @@ import { OpenDocument } from './documents';
 import { EngineRequests, MEASURED_HOT_SELF_PCT } from './engines';
 import { hoverAt } from './hover';
 import { profileLenses } from './profileLenses';
-import { Notifications, type ConfigurationSettings, type InitializationOptions, type ServerSettings } from '../protocol';
-import { onTypedNotification } from './typedHandlers';
+import { reachNotice } from '../hotpath/reachNotice';
+import { Notifications, type ConfigurationSettings, type InitializationOptions, type ReachNoticeParams, type ServerSettings } from '../protocol';
+import { onTypedNotification, sendTypedNotification } from './typedHandlers';
 import type { Parser } from 'web-tree-sitter';
 
 const DEFAULT_SETTINGS: ServerSettings = { build: 'release', dimInactiveCode: true, pointerKindHints: true };
@@ -59,6 +63,9 @@ export class HakmemServer {
   /** Latest profile: name → self % / total %, for CodeLens, hover and the measured-hot roots. */
   private measured = new Map<string, { selfPct: number; totalPct: number }>();
   private engines: EngineRequests | undefined;
+  /** The client shows hakmem/reachNotice itself (with a "Create .hakmem.json" action). */
+  private customReachNotice = false;
+  private reachNoticeSent = false;
   /** Resolves when the first index is complete (tests and requests wait on it). */
   ready: Promise<void> = Promise.resolve();
 
@@ -81,7 +88,8 @@ export class HakmemServer {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return [];
       const tree = this.docParser && C_FILE.test(textDocument.uri) ? doc.ensureTree(this.docParser) : undefined;
-      return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, this.loaded.config.guardMacro);
+      const config = this.loaded.config;
+      return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, (code) => (isRuleCode(code) ? guardFor(config, code) : config.guards.default));
     });
     c.onHover(({ textDocument, position }) => {
       const ws = this.workspace;
@@ -131,6 +139,7 @@ export class HakmemServer {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (folder) this.root = pathOf(folder);
     const init = params.initializationOptions as InitializationOptions | undefined;
+    this.customReachNotice = init?.reachNotice === true;
     this.settings = { ...DEFAULT_SETTINGS, ...(init?.settings ?? {}) };
     this.trusted = init?.trusted ?? true;
     return {
@@ -209,6 +218,22 @@ export class HakmemServer {
         (workspace.skipped.length ? `; skipped ${workspace.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : ''),
     );
     this.publishAll(true);
+    this.noticeSparseReach(workspace);
+  }
+
+  /** Once per session: entry points that reach almost nothing make every clean result meaningless. */
+  private noticeSparseReach(workspace: Workspace): void {
+    if (this.reachNoticeSent) return;
+    const notice = reachNotice(workspace.model());
+    if (!notice) return;
+    this.reachNoticeSent = true;
+    if (this.customReachNotice) {
+      const params: ReachNoticeParams = { message: notice.message, entryPoints: notice.entryPoints, reachable: notice.reachable, functions: notice.functions };
+      void sendTypedNotification(this.connection, Notifications.reachNotice, params);
+    } else {
+      // A notification, not window/showMessageRequest: there is nothing to answer, and every client shows it.
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `HAKMEM: ${notice.message}; ${notice.hint}` });
+    }
   }
 
   private measuredHotRoots(): Map<string, number> {

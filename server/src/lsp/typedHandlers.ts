@@ -17,3 +17,7 @@ export function onTypedRequest0<R, E>(connection: Connection, type: RequestType0
 export function onTypedNotification<P>(connection: Connection, type: NotificationType<P>, handler: NoInfer<NotificationHandler<P>>): void {
   connection.onNotification(type.method, handler);
 }
+
+export function sendTypedNotification<P>(connection: Connection, type: NotificationType<P>, params: NoInfer<P>): Promise<void> {
+  return connection.sendNotification(type.method, params);
+}

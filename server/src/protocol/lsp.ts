@@ -3,6 +3,7 @@
 // result and its error data are declared once, here, for client/, server/ and tests.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { BuildDiagnostic } from '../bench/diagnostics';
+import type { ConfigProposal } from '../init/propose';
 import { isRecord } from './checks';
 import type { SerialisedProfile } from './flamePage';
 import type { ResultsMessage } from './resultsPage';
@@ -19,6 +20,8 @@ export interface InitializationOptions {
   readonly settings?: Partial<ServerSettings>;
   /** Whether the workspace is trusted (runs need it); true when absent. */
   readonly trusted?: boolean;
+  /** The client shows hakmem/reachNotice itself; otherwise the server sends window/showMessage. */
+  readonly reachNotice?: boolean;
 }
 
 /** settings of workspace/didChangeConfiguration. */
@@ -120,6 +123,20 @@ export interface LocateFunctionResult {
   readonly character?: number;
 }
 
+/** A starting .hakmem.json for the workspace root, proposed from what the tree shows (nothing is written). */
+export type ProposeConfigResult = ConfigProposal;
+
+/** proposeConfig takes no parameters: an empty object. */
+export type ProposeConfigParams = Readonly<Record<string, never>>;
+
+/** Server → client, once: the entry points reach almost nothing, so a clean result means little. */
+export interface ReachNoticeParams {
+  readonly message: string;
+  readonly entryPoints: readonly string[];
+  readonly reachable: number;
+  readonly functions: number;
+}
+
 export interface TrustChangedParams {
   readonly trusted: boolean;
 }
@@ -130,9 +147,12 @@ export const Requests = {
   /** Fails with BuildFailureData when the profiling build failed. */
   profile: new RequestType<ProfileBenchmarkParams, ProfileResult, BuildFailureData>('hakmem/profile'),
   locateFunction: new RequestType<LocateFunctionParams, LocateFunctionResult, void>('hakmem/locateFunction'),
+  proposeConfig: new RequestType<ProposeConfigParams, ProposeConfigResult, void>('hakmem/proposeConfig'),
 } as const;
 
 export const Notifications = {
   /** Client → server: workspace trust granted (runs become allowed). */
   trustChanged: new NotificationType<TrustChangedParams>('hakmem/trustChanged'),
+  /** Server → client, sent instead of window/showMessage when the client asked for it (InitializationOptions.reachNotice). */
+  reachNotice: new NotificationType<ReachNoticeParams>('hakmem/reachNotice'),
 } as const;

@@ -1,3 +1,4 @@
+import { liveAt } from '../hotpath/graph';
 import { calledAs, type FunctionRule } from './rule';
 
 /** libc calls that allocate with malloc internally (stdio buffers, string copies, locale, thread creation). */
@@ -22,7 +23,7 @@ export const allocatorReentrancy: FunctionRule = {
     const isEntryPoint = internal.chain.length === 0;
     const out = [];
     for (const call of ctx.fn.calls) {
-      if (call.dead) continue;
+      if (call.dead || !liveAt(internal.liveBefore, call.span)) continue;
       const target = call.targets.find(
         (t) => ALLOCATING_LIBC.has(t) && !(isEntryPoint && MALLOC_FAMILY.has(t)) && !(ctx.hot && STDOUT_OUTPUT.has(t)),
       );

@@ -1,22 +1,41 @@
-import type { RuleCode } from './codes';
-import { buildPhrase, calledAs, callsTo, hotPhrase, type FunctionRule, type RuleContext } from './rule';
+import type { RuleCode, Severity } from './codes';
+import { calledAs, callsTo, placeFields, placeOf, placePhrase, type FunctionRule, type RuleContext } from './rule';
+
+export interface HotCallOptions {
+  /** Severity at most, when the call is only on the slow path (OS calls on refill and purge paths). */
+  readonly slowPathCap?: Severity;
+}
 
 /**
  * A hot-path rule that flags live calls reaching one of `names`; `advice` ends
  * the message ("blocks", "enters the kernel" … come from `verb`).
  */
-export function hotCallRule(code: RuleCode, names: ReadonlySet<string>, verb: string, advice: string): FunctionRule {
+export function hotCallRule(
+  code: RuleCode,
+  names: ReadonlySet<string>,
+  verb: string,
+  advice: string | ((ctx: RuleContext, fastPath: boolean) => string),
+  options: HotCallOptions = {},
+): FunctionRule {
   return {
     code,
     check(ctx: RuleContext) {
       if (!ctx.hot) return [];
-      const hot = ctx.hot;
-      return [...callsTo(ctx.fn, names)].map(({ call, target }) => ({
-        code,
-        span: call.span,
-        reach: hot,
-        message: `${calledAs(call, target)} ${verb} ${hotPhrase(hot)} of ${ctx.fn.name} (${buildPhrase(ctx)}); ${advice}`,
-      }));
+      const out = [];
+      for (const { call, target } of callsTo(ctx.fn, names)) {
+        const place = placeOf(ctx, call);
+        if (!place) continue;
+        const tail = typeof advice === 'string' ? advice : advice(ctx, place.fast);
+        const what = call.callee === 'syscall' && call.firstArgText ? `syscall(${call.firstArgText})` : calledAs(call, target);
+        out.push({
+          code,
+          span: call.span,
+          ...placeFields(place),
+          message: `${what} ${verb} ${placePhrase(ctx, place)}; ${tail}`,
+          ...(!place.fast && options.slowPathCap ? { severityCap: options.slowPathCap } : {}),
+        });
+      }
+      return out;
     },
   };
 }

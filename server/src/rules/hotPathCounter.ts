@@ -1,5 +1,6 @@
+import { objectPath } from '../facts/branches';
 import type { IncrementTargetKind } from '../facts/types';
-import { buildPhrase, hotPhrase, type FunctionRule } from './rule';
+import { placeFields, placeOf, placePhrase, type FunctionRule } from './rule';
 
 /** Globals, thread-locals and statics are statistics; fields reached through a pointer are allocator state. */
 const COUNTER_KINDS: ReadonlySet<IncrementTargetKind> = new Set(['global', 'thread-local', 'static-local', 'global-field', 'global-stat-array']);
@@ -12,19 +13,27 @@ const KIND_WORDS: Record<string, string> = {
   'global-stat-array': 'global statistics array',
 };
 
-/** Statistics counters cost a store (or an atomic) per operation in the release build. */
+/**
+ * Statistics counters cost a store (or an atomic) per operation in the release
+ * build. A value the hot path itself reads to decide (a budget compared with a
+ * limit, a thread count that is tested) is state, not a statistic.
+ */
 export const hotPathCounter: FunctionRule = {
   code: 'hot-path-counter',
   check(ctx) {
     if (!ctx.hot) return [];
-    const hot = ctx.hot;
-    return ctx.fn.increments
-      .filter((inc) => !inc.dead && COUNTER_KINDS.has(inc.kind))
-      .map((inc) => ({
-        code: 'hot-path-counter',
+    const out = [];
+    for (const inc of ctx.fn.increments) {
+      if (inc.dead || !COUNTER_KINDS.has(inc.kind) || ctx.hotReads.has(objectPath(inc.target))) continue;
+      const place = placeOf(ctx, inc);
+      if (!place) continue;
+      out.push({
+        code: 'hot-path-counter' as const,
         span: inc.span,
-        reach: hot,
-        message: `statistics update of ${inc.target} (${KIND_WORDS[inc.kind]}) ${hotPhrase(hot)} of ${ctx.fn.name} (${buildPhrase(ctx)}); keep counters out of release builds`,
-      }));
+        ...placeFields(place),
+        message: `statistics update of ${inc.target} (${KIND_WORDS[inc.kind]}) ${placePhrase(ctx, place)}; nothing on the hot path reads it, so keep it out of release builds with ${ctx.guard('hot-path-counter').text}`,
+      });
+    }
+    return out;
   },
 };

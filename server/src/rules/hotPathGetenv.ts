@@ -1,4 +1,4 @@
-import { buildPhrase, calledAs, callsTo, hotPhrase, type FunctionRule } from './rule';
+import { calledAs, callsTo, placeFields, placeOf, placePhrase, type FunctionRule } from './rule';
 
 const GETENV = new Set(['getenv', 'secure_getenv']);
 
@@ -7,14 +7,17 @@ export const hotPathGetenv: FunctionRule = {
   code: 'hot-path-getenv',
   check(ctx) {
     if (!ctx.hot) return [];
-    const hot = ctx.hot;
-    return [...callsTo(ctx.fn, GETENV)]
-      .filter(({ call }) => !call.cachedInit)
-      .map(({ call, target }) => ({
-        code: 'hot-path-getenv',
+    const out = [];
+    for (const { call, target } of callsTo(ctx.fn, GETENV)) {
+      const place = call.cachedInit ? undefined : placeOf(ctx, call);
+      if (!place) continue;
+      out.push({
+        code: 'hot-path-getenv' as const,
         span: call.span,
-        reach: hot,
-        message: `${calledAs(call, target)}${call.firstStringArg ? `("${call.firstStringArg}")` : ''} scans the environment on every call ${hotPhrase(hot)} of ${ctx.fn.name} (${buildPhrase(ctx)}); read it once at init and cache the value`,
-      }));
+        ...placeFields(place),
+        message: `${calledAs(call, target)}${call.firstStringArg ? `("${call.firstStringArg}")` : ''} scans the environment ${placePhrase(ctx, place)}; read it once at init and cache the value`,
+      });
+    }
+    return out;
   },
 };

@@ -6,4 +6,4 @@ const STDIO_OUTPUT = new Set([
 ]);
 
 /** Debug output left on a fast path: formatting, locking the stream and a write syscall per call. */
-export const hotPathIo = hotCallRule('hot-path-io', STDIO_OUTPUT, 'writes output', 'guard it with #if !HAKMEM_BUILD_RELEASE or move it to a cold path');
+export const hotPathIo = hotCallRule('hot-path-io', STDIO_OUTPUT, 'writes output', (ctx) => `guard it with ${ctx.guard('hot-path-io').text} or move it to a cold path`);
