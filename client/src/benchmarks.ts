@@ -1,15 +1,11 @@
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import type { ResultsMessage } from '../../server/src/bench/messages';
-import type { SerialisedProfile } from '../../server/src/profile';
 import {
   Requests,
   type BenchmarkInfo,
-  type BuildFailureData,
+  isBuildFailureData,
   type ListBenchmarksResult,
-  type LocateFunctionResult,
   type ProfileBenchmarkParams,
-  type ProfileResult,
   type RunBenchmarkParams,
   type RunBenchmarkResult,
 } from '../../server/src/protocol';
@@ -36,15 +32,19 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     private readonly status: HakmemStatusBar,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.results = new ResultsPanel(context, {
-      rerun: (benchmark, allocators) => void this.run(benchmark, allocators ? [...allocators] : undefined),
-      openSource: (benchmark) => void this.openSource(benchmark),
-      cancel: () => this.running?.cancel(),
-    });
+    this.results = new ResultsPanel(
+      context,
+      {
+        rerun: (benchmark, allocators) => void this.run(benchmark, allocators ? [...allocators] : undefined),
+        openSource: (benchmark) => void this.openSource(benchmark),
+        cancel: () => this.running?.cancel(),
+      },
+      log,
+    );
     this.flame = new FlamePanel(
       context,
       {
-        load: async (path) => (await this.request<ProfileResult>(Requests.profile, { inputPath: path })).profile as SerialisedProfile,
+        load: async (path) => (await this.client.sendRequest(Requests.profile, { inputPath: path })).profile,
         openFunction: (name, file, line) => void this.openFunction(name, file, line),
       },
       log,
@@ -65,7 +65,7 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
   }
 
   async benchmarks(): Promise<ListBenchmarksResult> {
-    this.list ??= await this.client.sendRequest<ListBenchmarksResult>(Requests.listBenchmarks);
+    this.list ??= await this.client.sendRequest(Requests.listBenchmarks);
     return this.list;
   }
 
@@ -102,10 +102,6 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     if (!node) return [...list.benchmarks.map((info): Node => ({ kind: 'benchmark', info })), { kind: 'allocators' }];
     if (node.kind === 'allocators') return list.allocators.map((a): Node => ({ kind: 'allocator', name: a.name, available: a.available, ...(a.hint ? { hint: a.hint } : {}) }));
     return [];
-  }
-
-  private async request<T>(method: string, params: object, token?: vscode.CancellationToken): Promise<T> {
-    return this.client.sendRequest<T>(method, params, token);
   }
 
   private async pickBenchmark(given?: string | { info?: BenchmarkInfo }): Promise<string | undefined> {
@@ -186,13 +182,13 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
         { location: vscode.ProgressLocation.Notification, title: `HAKMEM: ${params.benchmark}`, cancellable: true },
         async (_progress, token) => {
           token.onCancellationRequested(() => cancel.cancel());
-          return this.request<RunBenchmarkResult>(Requests.runBenchmark, params, cancel.token);
+          return this.client.sendRequest(Requests.runBenchmark, params, cancel.token);
         },
       );
       this.showBuildProblems(result.buildProblems);
       this.status.setVerdict(result.headline, result.warning !== undefined);
       this.log.info(result.headline);
-      this.results.show(result.results as ResultsMessage);
+      this.results.show(result.results);
       if (result.error) void vscode.window.showErrorMessage(`HAKMEM: ${result.error}`);
       else if (result.warning) {
         this.log.warn(result.warning);
@@ -248,12 +244,12 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
         { location: vscode.ProgressLocation.Notification, title: `HAKMEM: ${params.benchmark ? `profiling ${params.benchmark}` : 'opening profile'}`, cancellable: true },
         async (_p, token) => {
           token.onCancellationRequested(() => cancel.cancel());
-          return this.request<ProfileResult>(Requests.profile, params, cancel.token);
+          return this.client.sendRequest(Requests.profile, params, cancel.token);
         },
       );
       if (params.benchmark) this.buildProblems.clear();
       const folded = result.files.find((f) => f.endsWith('.folded')) ?? result.files[0];
-      this.flame.show(result.profile as SerialisedProfile, { title: result.title, ...(folded ? { path: folded } : {}) });
+      this.flame.show(result.profile, { title: result.title, ...(folded ? { path: folded } : {}) });
       const top = result.hotFunctions.slice(0, 3).map((h) => `${h.name} ${h.selfPct.toFixed(1)}%`).join(', ');
       this.log.info(`profile ${result.title}${result.samples !== undefined ? ` (${result.samples} samples)` : ''}: ${top}`);
       if (result.warning) {
@@ -263,8 +259,7 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     } catch (e) {
       if (cancel.token.isCancellationRequested) return;
       // A failed build before the profile: its compiler messages go to Problems, as for a run.
-      const data = e instanceof ResponseError ? (e.data as Partial<BuildFailureData> | undefined) : undefined;
-      if (data?.buildProblems) this.showBuildProblems(data.buildProblems);
+      if (e instanceof ResponseError && isBuildFailureData(e.data)) this.showBuildProblems(e.data.buildProblems);
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(message);
       void vscode.window.showErrorMessage(`HAKMEM: ${message}`);
@@ -280,7 +275,7 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
 
   /** A frame was clicked: the definition from the index, else the file:line the profile recorded. */
   private async openFunction(name: string, file?: string, line?: number): Promise<void> {
-    const found = await this.request<LocateFunctionResult>(Requests.locateFunction, { name });
+    const found = await this.client.sendRequest(Requests.locateFunction, { name });
     if (found.uri) {
       const position = new vscode.Position(found.line ?? 0, found.character ?? 0);
       await vscode.window.showTextDocument(vscode.Uri.parse(found.uri), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Notifications, Requests, type ProposeConfigResult, type ReachNoticeParams } from '../../server/src/protocol';
+import { Notifications, Requests } from '../../server/src/protocol';
 
 export const CREATE_CONFIG_COMMAND = 'hakmem.createConfig';
 const CREATE_ACTION = 'Create .hakmem.json';
@@ -13,7 +13,7 @@ const CREATE_ACTION = 'Create .hakmem.json';
 export async function createConfig(client: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
   const proposal = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'HAKMEM: looking at the tree for a starting .hakmem.json' },
-    () => client.sendRequest<ProposeConfigResult>(Requests.proposeConfig, {}),
+    () => client.sendRequest(Requests.proposeConfig, {}),
   );
   for (const line of proposal.summary) output.info(`proposed .hakmem.json: ${line}`);
   const proposed = await vscode.workspace.openTextDocument({ language: 'json', content: proposal.text });
@@ -33,7 +33,7 @@ export async function createConfig(client: LanguageClient, output: vscode.LogOut
 
 /** Shows the server's one-time notice that the analysis reaches almost nothing, with the way out. */
 export function onReachNotice(client: LanguageClient): vscode.Disposable {
-  return client.onNotification(Notifications.reachNotice, (params: ReachNoticeParams) => {
+  return client.onNotification(Notifications.reachNotice, (params) => {
     void vscode.window.showInformationMessage(`HAKMEM: ${params.message}.`, CREATE_ACTION).then((pick) => {
       if (pick === CREATE_ACTION) void vscode.commands.executeCommand(CREATE_CONFIG_COMMAND);
     });

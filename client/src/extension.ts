@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { Notifications } from '../../server/src/protocol';
+import { DidChangeConfigurationNotification, type LanguageClient } from 'vscode-languageclient/node';
+import { Notifications, type ConfigurationSettings } from '../../server/src/protocol';
 import { BenchmarkLenses } from './benchLenses';
 import { createConfig, CREATE_CONFIG_COMMAND, onReachNotice } from './createConfig';
 import { Benchmarks } from './benchmarks';
@@ -31,7 +31,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', language: 'c' }, { scheme: 'file', language: 'makefile' }, { scheme: 'file', pattern: '**/Makefile' }], lenses),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hakmem')) {
-        void languageClient.sendNotification('workspace/didChangeConfiguration', { settings: { hakmem: serverSettings() } });
+        const settings: ConfigurationSettings = { hakmem: serverSettings() };
+        void languageClient.sendNotification(DidChangeConfigurationNotification.type, { settings });
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

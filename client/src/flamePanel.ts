@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { flamePageHtml, isPageToHostMessage, type FlameViewState, type SerialisedProfile } from '../../server/src/profile';
-import { createMediaPanel, makeNonce, mediaScriptUri } from './webviewHost';
+import { flamePageHtml } from '../../server/src/pages/flamePage';
+import { acceptPageMessage, isFlamePageToHost, type FlameViewState, type HostToFlamePage, type SerialisedProfile } from '../../server/src/protocol';
+import { createMediaPanel, mediaScriptUri } from './webviewHost';
 
 export interface FlameSource {
   readonly title: string;
@@ -63,9 +64,8 @@ export class FlamePanel implements vscode.Disposable {
     const panel = createMediaPanel(this.context, 'hakmem.flamegraph', `Flamegraph: ${this.source?.title ?? ''}`);
     this.panel = panel;
     panel.webview.html = flamePageHtml({
-      nonce: makeNonce(),
       cspSource: panel.webview.cspSource,
-      scriptUri: mediaScriptUri(this.context, panel, 'flame.js'),
+      script: { uri: mediaScriptUri(this.context, panel, 'flame.js') },
       title: 'HAKMEM flamegraph',
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));
@@ -81,13 +81,15 @@ export class FlamePanel implements vscode.Disposable {
 
   private post(): void {
     if (!this.panel || !this.pending) return;
-    void this.panel.webview.postMessage({ type: 'profile', model: this.pending, ...(this.state ? { state: this.state } : {}) });
+    const message: HostToFlamePage = { type: 'profile', model: this.pending, ...(this.state ? { state: this.state } : {}) };
+    void this.panel.webview.postMessage(message);
     // Once the page has the model, the host lets go of it when it can reload it from disk.
     if (this.source?.path) this.pending = undefined;
   }
 
-  private async onMessage(message: unknown): Promise<void> {
-    if (!isPageToHostMessage(message)) return;
+  private async onMessage(value: unknown): Promise<void> {
+    const message = acceptPageMessage('flamegraph', value, isFlamePageToHost, (text) => this.log.warn(text));
+    if (!message) return;
     switch (message.type) {
       case 'ready':
         if (!this.pending && this.source?.path) {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { InitializationOptions, ServerSettings } from '../../server/src/protocol';
 
 /** The hakmem.* settings the language server reads. */
-export function serverSettings(): { build: 'release' | 'debug'; dimInactiveCode: boolean; pointerKindHints: boolean } {
+export function serverSettings(): ServerSettings {
   const config = vscode.workspace.getConfiguration('hakmem');
   return {
     build: config.get<'release' | 'debug'>('build', 'release'),
@@ -18,6 +19,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const initializationOptions: InitializationOptions = { settings: serverSettings(), trusted: vscode.workspace.isTrusted, reachNotice: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'c' },
@@ -26,7 +28,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.c,*.h,*.inc,.hakmem.json}'),
     },
-    initializationOptions: { settings: serverSettings(), trusted: vscode.workspace.isTrusted, reachNotice: true },
+    initializationOptions,
     outputChannel: output,
     traceOutputChannel: output,
     diagnosticCollectionName: 'hakmem',

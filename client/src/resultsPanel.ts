@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { resultsPageHtml } from '../../server/src/bench/page';
-import type { PageToHostMessage, ResultsMessage } from '../../server/src/bench/messages';
-import { createMediaPanel, makeNonce, mediaScriptUri } from './webviewHost';
+import { resultsPageHtml } from '../../server/src/pages/resultsPage';
+import { acceptPageMessage, isResultsPageToHost, type ResultsMessage } from '../../server/src/protocol';
+import { createMediaPanel, mediaScriptUri } from './webviewHost';
 
 export interface ResultsPanelActions {
   rerun(benchmark: string, allocators?: readonly string[]): void;
@@ -17,6 +17,7 @@ export class ResultsPanel implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly actions: ResultsPanelActions,
+    private readonly log: vscode.LogOutputChannel,
   ) {}
 
   show(results: ResultsMessage): void {
@@ -29,18 +30,19 @@ export class ResultsPanel implements vscode.Disposable {
     const panel = createMediaPanel(this.context, 'hakmem.results', `Benchmark: ${results.benchmark}`);
     this.panel = panel;
     panel.webview.html = resultsPageHtml({
-      nonce: makeNonce(),
       cspSource: panel.webview.cspSource,
-      scriptUri: mediaScriptUri(this.context, panel, 'results.js'),
+      script: { uri: mediaScriptUri(this.context, panel, 'results.js') },
       title: `HAKMEM benchmark results`,
     });
-    panel.webview.onDidReceiveMessage((m: PageToHostMessage) => this.onMessage(m));
+    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));
     panel.onDidDispose(() => {
       this.panel = undefined;
     });
   }
 
-  private onMessage(message: PageToHostMessage): void {
+  private onMessage(value: unknown): void {
+    const message = acceptPageMessage('results', value, isResultsPageToHost, (text) => this.log.warn(text));
+    if (!message) return;
     switch (message.type) {
       case 'ready':
         if (this.latest && this.panel) void this.panel.webview.postMessage(this.latest);

@@ -1,9 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-
-export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
 
 /** A webview panel whose scripts may only come from the built media (CSP with a nonce in the page). */
 export function createMediaPanel(context: vscode.ExtensionContext, viewType: string, title: string): vscode.WebviewPanel {

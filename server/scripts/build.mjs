@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'package.json'));
 
-const nodeEntries = [
-  { in: 'client/src/extension.ts', out: 'client/dist/extension.js' },
+const clientEntries = [{ in: 'client/src/extension.ts', out: 'client/dist/extension.js' }];
+const serverEntries = [
   { in: 'server/src/lsp/main.ts', out: 'server/dist/server.js' },
   { in: 'server/src/cli/main.ts', out: 'server/dist/cli.js' },
   { in: 'server/src/analysis/worker.ts', out: 'server/dist/worker.js' },
@@ -49,9 +49,24 @@ async function bundle(entries, options) {
   );
 }
 
+/**
+ * vscode-languageserver pins its own vscode-languageserver-protocol, older than
+ * the client's. The shared protocol module (server/src/protocol) imports the
+ * client's; in the server bundles it resolves to the language server's copy, so
+ * they carry one (the RequestType classes behave the same in both).
+ */
+const oneProtocolCopy = {
+  name: 'one-protocol-copy',
+  setup(b) {
+    const languageServer = createRequire(require.resolve('vscode-languageserver'));
+    const protocol = languageServer.resolve('vscode-languageserver-protocol');
+    b.onResolve({ filter: /^vscode-languageserver-protocol$/ }, () => ({ path: protocol }));
+  },
+};
+
 // jsonc-parser's UMD build hides its requires from the bundler: take its ESM build.
 // web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle must provide.
-await bundle(nodeEntries, {
+const nodeOptions = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
@@ -59,7 +74,8 @@ await bundle(nodeEntries, {
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { 'import.meta.url': '__hakmemImportMetaUrl' },
   banner: { js: "const __hakmemImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
-});
+};
+await Promise.all([bundle(clientEntries, nodeOptions), bundle(serverEntries, { ...nodeOptions, plugins: [oneProtocolCopy] })]);
 await bundle(browserEntries, { platform: 'browser', format: 'iife', target: 'chrome110' });
 
 mkdirSync(join(root, 'server/dist'), { recursive: true });

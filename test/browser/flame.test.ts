@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { selfContainedFlamePage } from '../../server/src/profile/page';
+import { selfContainedFlamePage } from '../../server/src/pages/standalone';
 import { serialiseModel } from '../../server/src/profile/serialise';
-import type { SerialisedProfile } from '../../server/src/profile/wire';
+import type { SerialisedProfile } from '../../server/src/profile/serialise';
 import { HOSTILE, SCRIPT_BREAKER, syntheticProfile } from './flameFixtures';
 import { launchChromium, serveFlamePage, VSCODE_API_SHIM } from './flamePage';
 
@@ -197,7 +197,7 @@ describe('flamegraph page in headless Chromium', () => {
 
   it('works as a self-contained file page with the profile embedded', async () => {
     const file = join(tmp, 'page.html');
-    writeFileSync(file, selfContainedFlamePage(serialiseModel(syntheticProfile(5000, 7), 'standalone'), 'bm9uY2Utc3RhbmRhbG9uZQ=='));
+    writeFileSync(file, selfContainedFlamePage(serialiseModel(syntheticProfile(5000, 7), 'standalone'), { nonce: 'bm9uY2Utc3RhbmRhbG9uZQ==' }));
     const page = await browser.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (d) => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { flamePageHtml } from '../../server/src/profile/page';
+import { flamePageHtml } from '../../server/src/pages/flamePage';
 import { repoRoot } from '../util/paths';
 
 export const flameBundle = join(repoRoot, 'media', 'dist', 'flame.js');
@@ -30,7 +30,7 @@ export async function serveFlamePage(): Promise<{ url: string; nonce: string; cl
       res.end(readFileSync(flameBundle));
     } else if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(flamePageHtml({ nonce, cspSource: origin, scriptUri: `${origin}/flame.js` }));
+      res.end(flamePageHtml({ nonce, cspSource: origin, script: { uri: `${origin}/flame.js` } }));
     } else {
       res.writeHead(404);
       res.end();

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readHistory, appendHistory } from '../../server/src/bench/history';
-import { resultsPageHtml } from '../../server/src/bench/page';
-import type { ResultsMessage } from '../../server/src/bench/messages';
+import { resultsPageHtml } from '../../server/src/pages/resultsPage';
+import { inlineBundle } from '../../server/src/pages/standalone';
+import type { ResultsMessage } from '../../server/src/protocol/resultsPage';
 import { runSuite } from '../../server/src/bench/runner';
 import { resultsMessage } from '../../server/src/bench/view';
 import { buildFixture, fixtureSpec, tempDir } from '../bench-engine/support';
@@ -45,7 +46,7 @@ before(async () => {
 
   const nonce = randomBytes(16).toString('base64');
   pageFile = join(dir, 'results.html');
-  writeFileSync(pageFile, resultsPageHtml({ nonce, cspSource: '', selfContained: true }));
+  writeFileSync(pageFile, resultsPageHtml({ nonce, cspSource: '', script: inlineBundle('results.js') }));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Requests } from '../../server/src/protocol';
 import { LspTestClient } from '../util/lspClient';
 import { fixturesDir, repoRoot } from '../util/paths';
 
@@ -30,11 +31,7 @@ describe('engine requests over the protocol', () => {
   });
 
   it('lists the bundled benchmarks and which allocators are installed', async () => {
-    const list = (await client.connection.sendRequest('hakmem/listBenchmarks')) as {
-      benchmarks: Array<{ name: string; binary: string }>;
-      allocators: Array<{ name: string; available: boolean }>;
-      envKnobs: string[];
-    };
+    const list = await client.connection.sendRequest(Requests.listBenchmarks);
     assert.deepEqual(list.benchmarks.map((b) => b.name), ['larson', 'random_mixed', 'fixed_size', 'mid_large_mt']);
     assert.ok(list.benchmarks.every((b) => b.binary.startsWith(dir)), 'the opened folder is the allocator benchmarked');
     assert.equal(list.allocators.find((a) => a.name === 'hakmem')?.available, true);
@@ -42,14 +39,14 @@ describe('engine requests over the protocol', () => {
   });
 
   it('runs a benchmark: records, a comparison with its verdict, and history', async () => {
-    const result = (await client.connection.sendRequest('hakmem/runBenchmark', {
+    const result = await client.connection.sendRequest(Requests.runBenchmark, {
       benchmark: 'fixed_size',
       allocators: ['hakmem', 'system'],
       runs: 3,
       timeoutSeconds: 60,
       noiseThreshold: 1,
       quick: true,
-    })) as { results: { type: string; comparisons: Array<{ verdict: string; pValue: number }> }; headline: string };
+    });
     assert.equal(result.results.type, 'results');
     assert.equal(result.results.comparisons.length, 1);
     assert.ok(['faster', 'slower', 'no significant change'].includes(result.results.comparisons[0]!.verdict));
@@ -61,12 +58,9 @@ describe('engine requests over the protocol', () => {
   });
 
   it('opens a profile file, and locates a frame\'s function in the index', async () => {
-    const result = (await client.connection.sendRequest('hakmem/profile', { inputPath: join(fixturesDir, 'profile', 'workload.perf-script') })) as {
-      profile: { strings: string[] };
-      hotFunctions: Array<{ name: string; selfPct: number }>;
-    };
+    const result = await client.connection.sendRequest(Requests.profile, { inputPath: join(fixturesDir, 'profile', 'workload.perf-script') });
     assert.ok(result.hotFunctions.length > 0 && result.hotFunctions[0]!.selfPct > 0);
-    const located = (await client.connection.sendRequest('hakmem/locateFunction', { name: 'hak_alloc' })) as { uri?: string; line?: number };
+    const located = await client.connection.sendRequest(Requests.locateFunction, { name: 'hak_alloc' });
     assert.match(located.uri ?? '', /hakmem_api\.c$/);
     assert.equal(readFileSync(new URL(located.uri!), 'utf8').split('\n')[located.line!]!.includes('hak_alloc'), true);
   });
@@ -79,11 +73,11 @@ describe('engine requests in an untrusted workspace', () => {
     try {
       await client.initialize(dir, {}, { trusted: false });
       await assert.rejects(
-        client.connection.sendRequest('hakmem/runBenchmark', { benchmark: 'fixed_size', allocators: ['hakmem'], runs: 3, timeoutSeconds: 10, noiseThreshold: 1 }),
+        client.connection.sendRequest(Requests.runBenchmark, { benchmark: 'fixed_size', allocators: ['hakmem'], runs: 3, timeoutSeconds: 10, noiseThreshold: 1 }),
         /needs a trusted workspace/,
       );
-      await assert.rejects(client.connection.sendRequest('hakmem/profile', { benchmark: 'fixed_size' }), /needs a trusted workspace/);
-      const list = (await client.connection.sendRequest('hakmem/listBenchmarks')) as { benchmarks: unknown[] };
+      await assert.rejects(client.connection.sendRequest(Requests.profile, { benchmark: 'fixed_size' }), /needs a trusted workspace/);
+      const list = await client.connection.sendRequest(Requests.listBenchmarks);
       assert.equal(list.benchmarks.length, 4);
     } finally {
       await client.stop();

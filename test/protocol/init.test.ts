@@ -4,15 +4,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ProposeConfigResult, ReachNoticeParams } from '../../server/src/protocol';
+import { type NotificationType, ShowMessageNotification, type ShowMessageParams } from 'vscode-languageserver-protocol';
+import { Notifications, Requests, type ReachNoticeParams } from '../../server/src/protocol';
 import { LspTestClient } from '../util/lspClient';
 import { cliPath, fixturesDir } from '../util/paths';
 import { scratchCopy, sparseTreeFiles } from '../util/treeMarkers';
 
 /** Resolves with the first message of `method`; the test fails if the server ends first. */
-function next<T>(client: LspTestClient, method: string, seen: T[]): Promise<T> {
+function next<T>(client: LspTestClient, type: NotificationType<T>, seen: T[]): Promise<T> {
   return new Promise((resolve) => {
-    client.connection.onNotification(method, (p: T) => {
+    client.connection.onNotification(type, (p) => {
       seen.push(p);
       resolve(p);
     });
@@ -21,7 +22,7 @@ function next<T>(client: LspTestClient, method: string, seen: T[]): Promise<T> {
 
 /** Settles once the server's current index is complete (requests that read the index wait for it). */
 async function indexed(client: LspTestClient): Promise<void> {
-  await client.connection.sendRequest('hakmem/locateFunction', { name: 'none' });
+  await client.connection.sendRequest(Requests.locateFunction, { name: 'none' });
 }
 
 describe('the sparse-reach notice over the protocol', () => {
@@ -35,8 +36,8 @@ describe('the sparse-reach notice over the protocol', () => {
   it('a plain LSP client gets one window/showMessage (Info) naming the entry points and the way out', async () => {
     const client = new LspTestClient();
     try {
-      const messages: Array<{ type: number; message: string }> = [];
-      const first = next(client, 'window/showMessage', messages);
+      const messages: ShowMessageParams[] = [];
+      const first = next(client, ShowMessageNotification.type, messages);
       await client.initialize(dir);
       const shown = await first;
       assert.equal(shown.type, 3);
@@ -59,7 +60,7 @@ describe('the sparse-reach notice over the protocol', () => {
         shown.push(p);
       });
       const notices: ReachNoticeParams[] = [];
-      const first = next(client, 'hakmem/reachNotice', notices);
+      const first = next(client, Notifications.reachNotice, notices);
       await client.initialize(dir, {}, { reachNotice: true });
       const notice = await first;
       assert.deepEqual(notice.entryPoints, ['free']);
@@ -104,7 +105,7 @@ describe('hakmem/proposeConfig (behind HAKMEM: Create .hakmem.json)', () => {
   });
 
   it('returns the configuration hakmem init would write, and writes nothing', async () => {
-    const proposal = (await client.connection.sendRequest('hakmem/proposeConfig', {})) as ProposeConfigResult;
+    const proposal = await client.connection.sendRequest(Requests.proposeConfig, {});
     assert.equal(proposal.path, join(copy.dir, '.hakmem.json'));
     assert.equal(proposal.exists, false);
     const cli = spawnSync(process.execPath, [cliPath, 'init', '--dry-run'], { cwd: copy.dir, encoding: 'utf8' });
@@ -117,7 +118,7 @@ describe('hakmem/proposeConfig (behind HAKMEM: Create .hakmem.json)', () => {
 
   it('says when a .hakmem.json already exists (the client then asks before replacing it)', async () => {
     writeFileSync(join(copy.dir, '.hakmem.json'), '{}\n');
-    const proposal = (await client.connection.sendRequest('hakmem/proposeConfig', {})) as ProposeConfigResult;
+    const proposal = await client.connection.sendRequest(Requests.proposeConfig, {});
     assert.equal(proposal.exists, true);
   });
 });

@@ -11,25 +11,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { resolveAllocator } from '../../server/src/bench/allocators';
+import type { RunFailure } from '../../server/src/bench/failures';
 import { nativePresets } from '../../server/src/bench/presets';
+import { Requests, type RunBenchmarkParams } from '../../server/src/protocol';
 import { LspTestClient } from '../util/lspClient';
 import { cliPath, repoRoot } from '../util/paths';
-
-interface Failure {
-  allocator: string;
-  exitStatus: number | null;
-  message: string;
-}
-interface RunResult {
-  results: {
-    records: Array<{ allocator: { name: string }; git: { commit: string; dirty: boolean } | null; samples: Array<{ maxRssKb: number | null }> }>;
-    failures: Failure[];
-    git: { commit: string; dirty: boolean } | null;
-  };
-  headline: string;
-  error?: string;
-  buildProblems: Array<{ file: string; line: number; severity: string; message: string }>;
-}
 
 /** A copy of the bundled allocator as a git repository of its own, built once. */
 function allocatorRepo(): string {
@@ -68,7 +54,7 @@ function exitInConstructor(dir: string, status: number): void {
   writeFileSync(join(dir, API), `${original}\n#include <unistd.h>\n__attribute__((constructor)) static void edited_for_test(void) { _exit(${status}); }\n`);
 }
 
-function runParams(allocators: string[]): object {
+function runParams(allocators: string[]): RunBenchmarkParams {
   return { benchmark: 'fixed_size', allocators, runs: 3, warmup: 0, timeoutSeconds: 60, noiseThreshold: 1, quick: true };
 }
 
@@ -78,7 +64,7 @@ describe('a run measures the code just edited', () => {
   serverOnAllocatorCopy((d, c) => ((dir = d), (client = c)));
 
   it('names the commit, clean before an edit', async () => {
-    const r = (await client.connection.sendRequest('hakmem/runBenchmark', runParams(['hakmem']))) as RunResult;
+    const r = await client.connection.sendRequest(Requests.runBenchmark, runParams(['hakmem']));
     assert.equal(r.results.failures.length, 0, JSON.stringify(r.results.failures));
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
     assert.equal(r.results.git?.commit, head);
@@ -87,7 +73,7 @@ describe('a run measures the code just edited', () => {
 
   it('Run from the editor rebuilds the release library after an edit', async () => {
     exitInConstructor(dir, 41);
-    const r = (await client.connection.sendRequest('hakmem/runBenchmark', runParams(['hakmem']))) as RunResult;
+    const r = await client.connection.sendRequest(Requests.runBenchmark, runParams(['hakmem']));
     assert.equal(r.results.failures[0]?.exitStatus, 41, `the edited library ran: ${JSON.stringify(r.results.failures)}`);
   });
 
@@ -98,7 +84,7 @@ describe('a run measures the code just edited', () => {
       encoding: 'utf8',
       timeout: 300_000,
     });
-    const out = JSON.parse(run.stdout) as { failures: Failure[] };
+    const out = JSON.parse(run.stdout) as { failures: RunFailure[] };
     assert.equal(out.failures[0]?.exitStatus, 43, run.stderr);
     // Back to the original source: the run works again and its record says dirty (the test edits left the tree modified).
     writeFileSync(join(dir, API), readFileSync(join(repoRoot, 'native', API), 'utf8') + '\n/* edited */\n');
@@ -114,7 +100,7 @@ describe('a run measures the code just edited', () => {
   it('Profile rebuilds the profiling library after an edit', async () => {
     exitInConstructor(dir, 44);
     await assert.rejects(
-      client.connection.sendRequest('hakmem/profile', { benchmark: 'fixed_size', quick: true, tool: 'perf' }),
+      client.connection.sendRequest(Requests.profile, { benchmark: 'fixed_size', quick: true, tool: 'perf' }),
       (e: Error) => /exit 44/.test(e.message),
     );
   });
@@ -122,7 +108,7 @@ describe('a run measures the code just edited', () => {
   it('a library that cannot be rebuilt stops the run with the compiler\'s message, never an old build', async () => {
     const original = readFileSync(join(repoRoot, 'native', API), 'utf8');
     writeFileSync(join(dir, API), `${original}\nint this_does_not_compile( {\n`);
-    const r = (await client.connection.sendRequest('hakmem/runBenchmark', runParams(['hakmem']))) as RunResult;
+    const r = await client.connection.sendRequest(Requests.runBenchmark, runParams(['hakmem']));
     assert.match(r.error ?? '', /build failed/);
     assert.equal(r.results.records.length, 0);
     const problem = r.buildProblems.find((p) => p.severity === 'error');
@@ -163,7 +149,7 @@ describe('peak RSS is the benchmark\'s own', () => {
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${client.pid}/status`, 'utf8'))![1]);
     assert.ok(rssKb > 300 * 1024, `the server holds ${rssKb} KiB`);
     const allocators = ['hakmem', 'system', 'mimalloc', 'jemalloc', 'tcmalloc'].filter((a) => !resolveAllocator(a, dir).missing);
-    const r = (await client.connection.sendRequest('hakmem/runBenchmark', { ...runParams(allocators), benchmark: 'random_mixed', runs: 5 })) as RunResult;
+    const r = await client.connection.sendRequest(Requests.runBenchmark, { ...runParams(allocators), benchmark: 'random_mixed', runs: 5 });
     assert.equal(r.results.failures.length, 0, JSON.stringify(r.results.failures));
     const spec = nativePresets(dir).find((p) => p.name === 'random_mixed')!;
     for (const record of r.results.records) {
@@ -196,11 +182,7 @@ describe('a default profile is worth reading', () => {
   it('larson under the profiling build: 2,000+ samples, allocator frames under worker', async (t) => {
     const probe = spawnSync('perf', ['record', '-e', 'cpu-clock', '-o', join(dir, 'probe.data'), '--', 'true'], { encoding: 'utf8' });
     if (probe.status !== 0) return t.skip(`perf cannot record here (Debian package linux-perf): ${probe.stderr.trim()}`);
-    const result = (await client.connection.sendRequest('hakmem/profile', { benchmark: 'larson', tool: 'perf' })) as {
-      files: string[];
-      samples?: number;
-      warning?: string;
-    };
+    const result = await client.connection.sendRequest(Requests.profile, { benchmark: 'larson', tool: 'perf' });
     assert.ok((result.samples ?? 0) >= 2000, `${result.samples} samples`);
     assert.equal(result.warning, undefined);
     const own = allocatorFunctions(dir);
@@ -235,14 +217,14 @@ describe('a default profile is worth reading', () => {
     const before = await lensTitles();
     const few = join(dir, 'few.folded');
     writeFileSync(few, 'main;worker;hak_alloc 40\nmain;worker 60\n');
-    const small = (await client.connection.sendRequest('hakmem/profile', { inputPath: few })) as { samples?: number; warning?: string };
+    const small = await client.connection.sendRequest(Requests.profile, { inputPath: few });
     assert.equal(small.samples, 100);
     assert.match(small.warning ?? '', /Only 100 samples .*does not mark functions hot/);
     // The lenses are still those of the earlier, trusted profile (or none): the small one changed nothing.
     assert.deepEqual(await lensTitles(), before);
     const enough = join(dir, 'enough.folded');
     writeFileSync(enough, 'main;worker;hak_alloc 800\nmain;worker 1200\n');
-    const big = (await client.connection.sendRequest('hakmem/profile', { inputPath: enough })) as { samples?: number; warning?: string };
+    const big = await client.connection.sendRequest(Requests.profile, { inputPath: enough });
     assert.equal(big.samples, 2000);
     assert.equal(big.warning, undefined);
     assert.ok((await lensTitles()).some((title) => /40\.0% self/.test(title)), 'the trusted profile marks hak_alloc');

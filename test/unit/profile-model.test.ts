@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { flamePageHtml } from '../../server/src/pages/flamePage';
+import { jsonForScript } from '../../server/src/pages/shell';
 import { diffProfiles } from '../../server/src/profile/diff';
-import { FoldedParser, foldedText } from '../../server/src/profile/folded';
-import { functionWeights, hotFunctions } from '../../server/src/profile/hotspots';
+import { foldedText } from '../../server/src/profile/folded';
+import { FoldedParser } from '../../server/src/profile/foldedParser';
+import { forEachFrame, functionWeights, hotFunctions } from '../../server/src/profile/hotspots';
 import { forEachLineOfText } from '../../server/src/profile/lines';
-import { isPageToHostMessage } from '../../server/src/profile/messages';
-import type { ProfileModel } from '../../server/src/profile/model';
-import { flamePageHtml, jsonForScript } from '../../server/src/profile/page';
+import { CallTreeBuilder, childLists, functionName, withCallTree, type ProfileModel } from '../../server/src/profile/model';
 import { deserialiseModel, serialiseModel } from '../../server/src/profile/serialise';
 import { sniffFormat } from '../../server/src/profile/sniff';
 import { importSpeedscope, speedscopeJson } from '../../server/src/profile/speedscope';
+import { isFlamePageToHost } from '../../server/src/protocol/flamePage';
 
 function folded(text: string): ProfileModel {
   const p = new FoldedParser();
@@ -69,6 +71,37 @@ describe('profile model', () => {
     assert.equal(scaled.baselineSelf![find('a')], 20, 'a 50% share of 40 samples');
   });
 
+  it('visits every frame once, marking only the outermost frame of a function on its stack', () => {
+    const model = folded(sample);
+    const outer: string[] = [];
+    let frames = 0;
+    forEachFrame(model, childLists(model), (node, func, outermost) => {
+      frames++;
+      if (functionName(model, func) === 'rec' && outermost) outer.push(String(node));
+    });
+    assert.equal(frames, model.nodeParent.length - 1);
+    assert.equal(outer.length, 1, 'main;rec;rec;rec has one outermost rec');
+  });
+
+  it('builds derived call trees over the same function table', () => {
+    const model = folded(sample);
+    const b = new CallTreeBuilder();
+    const rec = model.funcName.findIndex((_, f) => functionName(model, f) === 'rec');
+    b.addStack([rec, rec], 2, 3);
+    const derived = withCallTree(model, b.finish());
+    assert.equal(derived.strings, model.strings);
+    assert.deepEqual(Array.from(derived.nodeTotal), [3, 3, 3]);
+    assert.equal(functionName(derived, derived.nodeFunc[2]!), 'rec');
+    assert.equal(derived.baselineSelf, undefined);
+  });
+
+  it('rejects serialised functions whose names are not in the string table', () => {
+    const wire = JSON.parse(JSON.stringify(serialiseModel(folded(sample)))) as { funcs: number[]; strings: string[] };
+    wire.funcs[0] = wire.strings.length;
+    assert.throws(() => deserialiseModel(wire), /function 0 is malformed/);
+    assert.throws(() => deserialiseModel({ ...wire, parent: [], func: [], self: [] }), /array lengths disagree/);
+  });
+
   it('recognises formats from content', () => {
     assert.equal(sniffFormat(Buffer.from('PERFILE2\0\0\0')), 'perf-data');
     assert.equal(sniffFormat(Buffer.from('# callgrind format\nversion: 1\n')), 'callgrind');
@@ -84,7 +117,7 @@ describe('flamegraph page builder', () => {
     const html = flamePageHtml({
       nonce: 'abc123',
       cspSource: 'https://webview.example',
-      scriptUri: 'https://webview.example/flame.js?a="b"',
+      script: { uri: 'https://webview.example/flame.js?a="b"' },
       initialData: serialiseModel(folded('main;</script><script>alert(1)</script> 1\n'), '<b>title</b>'),
     });
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!.replace(/&#39;/g, "'");
@@ -99,10 +132,10 @@ describe('flamegraph page builder', () => {
   });
 
   it('checks messages from the page', () => {
-    assert.ok(isPageToHostMessage({ type: 'ready' }));
-    assert.ok(isPageToHostMessage({ type: 'openFunction', name: 'hak_alloc', file: 'a.c', line: 3 }));
-    assert.ok(!isPageToHostMessage({ type: 'openFunction', name: 'x', line: -1 }));
-    assert.ok(!isPageToHostMessage({ type: 'export', format: 'pdf', fileName: 'x', content: '' }));
-    assert.ok(!isPageToHostMessage('ready'));
+    assert.ok(isFlamePageToHost({ type: 'ready' }));
+    assert.ok(isFlamePageToHost({ type: 'openFunction', name: 'hak_alloc', file: 'a.c', line: 3 }));
+    assert.ok(!isFlamePageToHost({ type: 'openFunction', name: 'x', line: -1 }));
+    assert.ok(!isFlamePageToHost({ type: 'export', format: 'pdf', fileName: 'x', content: '' }));
+    assert.ok(!isFlamePageToHost('ready'));
   });
 });

@@ -8,6 +8,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import type { InitializationOptions, ServerSettings } from '../../server/src/protocol';
 import { serverPath } from './paths';
 
 /** The real language server bundle on stdio, driven over JSON-RPC like an editor would. */
@@ -43,14 +44,15 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  async initialize(rootDir: string, settings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<void> {
+  async initialize(rootDir: string, settings: Partial<ServerSettings> = {}, extra: Omit<InitializationOptions, 'settings'> = {}): Promise<void> {
     const rootUri = pathToFileURL(rootDir).href;
+    const initializationOptions: InitializationOptions = { settings, ...extra };
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'ws' }],
       capabilities: { window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
-      initializationOptions: { settings, ...extra },
+      initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
   }

@@ -1,9 +1,5 @@
 import { scaleLinear } from 'd3-scale';
-
-/** FrameKind values (server/src/profile/model.ts). */
-const KIND_KERNEL = 1;
-const KIND_INLINED = 2;
-const KIND_UNKNOWN = 3;
+import { FrameKind } from '../../../server/src/profile/model';
 
 function hash(s: string): number {
   let h = 2166136261;
@@ -19,11 +15,11 @@ function hash(s: string): number {
 export function frameColor(name: string, kind: number): string {
   const v = hash(name);
   switch (kind) {
-    case KIND_KERNEL:
+    case FrameKind.kernel:
       return `hsl(${25 + v * 10}, 85%, ${55 + v * 10}%)`;
-    case KIND_INLINED:
+    case FrameKind.inlined:
       return `hsl(${175 + v * 15}, 55%, ${55 + v * 10}%)`;
-    case KIND_UNKNOWN:
+    case FrameKind.unknown:
       return `hsl(0, 0%, ${62 + v * 12}%)`;
     default:
       return `hsl(${v * 55}, ${75 + v * 15}%, ${55 + v * 8}%)`;

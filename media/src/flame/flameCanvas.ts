@@ -1,6 +1,7 @@
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
+import { functionName } from '../../../server/src/profile/model';
 import { diffScale, frameColor, LABEL, SEARCH_MATCH } from './colors';
-import type { Tree } from './tree';
+import type { FlameLayout } from './layout';
 
 export type Orientation = 'flame' | 'icicle';
 
@@ -22,7 +23,7 @@ export interface FlameCanvasOptions {
  * visited, so drawing cost follows the screen, not the profile size.
  */
 export class FlameCanvas {
-  tree: Tree | undefined;
+  tree: FlameLayout | undefined;
   zoomRoot = 0;
   selected = -1;
   hovered = -1;
@@ -38,7 +39,7 @@ export class FlameCanvas {
 
   constructor(readonly options: FlameCanvasOptions) {}
 
-  setTree(tree: Tree | undefined): void {
+  setTree(tree: FlameLayout | undefined): void {
     this.tree = tree;
     this.zoomRoot = 0;
     this.selected = -1;
@@ -118,7 +119,7 @@ export class FlameCanvas {
     if (f >= 0 && this.matches?.[f]) return SEARCH_MATCH;
     if (this.diffColor && tree.baselineSelf) return this.diffColor(tree.self[n]! - tree.baselineSelf[n]!);
     if (f < 0) return 'hsl(0, 0%, 70%)';
-    return (this.colors[f] ??= frameColor(tree.functions.name(f), tree.functions.kind(f)));
+    return (this.colors[f] ??= frameColor(functionName(tree.model, f), tree.model.funcKind[f]!));
   }
 
   private frame(ctx: CanvasRenderingContext2D, n: number, x: number, w: number, y: number, ancestor: boolean): void {

@@ -1,4 +1,4 @@
-import type { FlameViewState, PageToHostMessage } from '../../../server/src/profile/wire';
+import { isFlameViewState, type FlamePageToHost, type FlameViewState } from '../../../server/src/protocol/flamePage';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -13,7 +13,7 @@ const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? a
 
 export const inWebview = vscode !== undefined;
 
-export function postToHost(message: PageToHostMessage): void {
+export function postToHost(message: FlamePageToHost): void {
   vscode?.postMessage(message);
 }
 
@@ -23,6 +23,6 @@ export function saveState(state: FlameViewState): void {
 }
 
 export function savedState(): FlameViewState | undefined {
-  const s = vscode?.getState() as FlameViewState | undefined;
-  return s && typeof s === 'object' && typeof s.view === 'string' ? s : undefined;
+  const s = vscode?.getState();
+  return isFlameViewState(s) ? s : undefined;
 }

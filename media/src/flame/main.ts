@@ -1,9 +1,13 @@
 import { format } from 'd3-format';
-import type { FlameViewState, HostToPageMessage, SerialisedProfile } from '../../../server/src/profile/wire';
+import { foldedText } from '../../../server/src/profile/folded';
+import { functionCount, functionModule, functionName, functionSource } from '../../../server/src/profile/model';
+import { deserialiseModel } from '../../../server/src/profile/serialise';
+import { speedscopeJson } from '../../../server/src/profile/speedscope';
+import type { FlameViewState, HostToFlamePage, SerialisedProfile } from '../../../server/src/protocol/flamePage';
 import { FlameCanvas, type Orientation } from './flameCanvas';
 import { inWebview, postToHost, savedState, saveState } from './host';
 import { HotspotTable } from './table';
-import { foldedOf, matchedWeight, sandwich, speedscopeOf, treeFromSerialised, type Tree } from './tree';
+import { FlameLayout, matchedWeight, sandwich } from './layout';
 
 type View = FlameViewState['view'];
 
@@ -28,7 +32,7 @@ const tooltip = byId<HTMLDivElement>('tooltip');
 const legend = byId<HTMLSpanElement>('legend');
 const table = new HotspotTable(byId<HTMLTableElement>('hotspots'), (func, open) => pickFunction(func, open), () => persist());
 
-let tree: Tree | undefined;
+let tree: FlameLayout | undefined;
 let title = 'profile';
 let view: View = 'flame';
 let sandwichFunc = -1;
@@ -37,7 +41,7 @@ let searchText = '';
 function load(data: SerialisedProfile, state?: FlameViewState): void {
   const started = performance.now();
   try {
-    tree = treeFromSerialised(data);
+    tree = new FlameLayout(deserialiseModel(data));
   } catch (e) {
     showEmpty(`Cannot show this profile: ${(e as Error).message}`);
     return;
@@ -47,7 +51,7 @@ function load(data: SerialisedProfile, state?: FlameViewState): void {
   document.title = title;
   graph.setTree(tree);
   table.setTree(tree);
-  legend.textContent = tree.baselineSelf ? 'red: more time after, blue: less (normalised to equal totals)' : `${count(tree.rootTotal)} ${data.unit}`;
+  legend.textContent = tree.baselineSelf ? 'red: more time after, blue: less (normalised to equal totals)' : `${count(tree.rootTotal)} ${tree.model.unit}`;
   byId('empty').hidden = true;
   applyState(state ?? savedState());
   render();
@@ -81,7 +85,7 @@ function applyState(state: FlameViewState | undefined): void {
 
 function findFunction(name: string): number {
   if (!tree) return -1;
-  for (let f = 0; f < tree.functions.count; f++) if (tree.functions.name(f) === name) return f;
+  for (let f = 0; f < functionCount(tree.model); f++) if (functionName(tree.model, f) === name) return f;
   return -1;
 }
 
@@ -91,7 +95,7 @@ function currentState(): FlameViewState {
     view,
     search: searchText,
     zoomPath,
-    ...(tree && sandwichFunc >= 0 ? { sandwichFunction: tree.functions.name(sandwichFunc) } : {}),
+    ...(tree && sandwichFunc >= 0 ? { sandwichFunction: functionName(tree.model, sandwichFunc) } : {}),
     tableSort: table.sort,
   };
 }
@@ -175,10 +179,9 @@ function pickFunction(func: number, open: boolean): void {
 
 function openFunction(func: number): void {
   if (!tree || func < 0) return;
-  const name = tree.functions.name(func);
-  const file = tree.functions.file(func);
-  const line = tree.functions.line(func);
-  postToHost({ type: 'openFunction', name, ...(file ? { file } : {}), ...(line ? { line } : {}) });
+  const name = functionName(tree.model, func);
+  const source = functionSource(tree.model, func);
+  postToHost({ type: 'openFunction', name, ...(source?.file ? { file: source.file } : {}), ...(source?.line ? { line: source.line } : {}) });
 }
 
 function renderSandwich(): void {
@@ -189,7 +192,7 @@ function renderSandwich(): void {
   }
   if (sandwichFunc < 0) return;
   const { callers, callees } = sandwich(tree, sandwichFunc);
-  byId('sandwich-title').textContent = `${tree.functions.name(sandwichFunc)} — ${pct((100 * callees.rootTotal) / (tree.rootTotal || 1))}% of total`;
+  byId('sandwich-title').textContent = `${functionName(tree.model, sandwichFunc)} — ${pct((100 * callees.rootTotal) / (tree.rootTotal || 1))}% of total`;
   callersView.setTree(callers);
   calleesView.setTree(callees);
   callersView.matches = graph.matches;
@@ -212,16 +215,16 @@ function updateMatches(): void {
   } catch {
     re = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
   }
-  const matches = new Uint8Array(tree.functions.count);
+  const matches = new Uint8Array(functionCount(tree.model));
   let any = 0;
-  for (let f = 0; f < matches.length; f++) if (re.test(tree.functions.name(f))) matches[f] = 1, any++;
+  for (let f = 0; f < matches.length; f++) if (re.test(functionName(tree.model, f))) matches[f] = 1, any++;
   graph.matches = matches;
   const share = (100 * matchedWeight(tree, matches)) / (tree.rootTotal || 1);
   matchLabel.textContent = any ? `Matched: ${pct(share)}% of total` : 'No match';
   matchLabel.dataset.share = String(share);
 }
 
-function describe(t: Tree, n: number): string {
+function describe(t: FlameLayout, n: number): string {
   const all = t.rootTotal || 1;
   const f = t.func[n]!;
   const lines = [
@@ -234,17 +237,16 @@ function describe(t: Tree, n: number): string {
     lines.push(`Self change: ${d > 0 ? '+' : ''}${pct((100 * d) / all)} points`);
   }
   if (f >= 0) {
-    const file = t.functions.file(f);
-    const line = t.functions.line(f);
-    const module = t.functions.module(f);
-    if (file) lines.push(`${file}${line ? `:${line}` : ''}`);
+    const source = functionSource(t.model, f);
+    const module = functionModule(t.model, f);
+    if (source?.file) lines.push(`${source.file}${source.line ? `:${source.line}` : ''}`);
     if (module) lines.push(module);
     if (inWebview) lines.push('Ctrl+click or G: open definition');
   }
   return lines.join('\n');
 }
 
-function showTooltip(t: Tree, n: number, clientX: number, clientY: number): void {
+function showTooltip(t: FlameLayout, n: number, clientX: number, clientY: number): void {
   if (n < 0) {
     tooltip.hidden = true;
     return;
@@ -369,7 +371,7 @@ for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button[
 
 function exportAs(formatName: 'folded' | 'speedscope'): void {
   if (!tree) return;
-  const content = formatName === 'folded' ? foldedOf(tree) : speedscopeOf(tree, title);
+  const content = formatName === 'folded' ? foldedText(tree.model) : speedscopeJson(tree.model, title);
   const fileName = `${title.replace(/[^\w.-]+/g, '_')}.${formatName === 'folded' ? 'folded.txt' : 'speedscope.json'}`;
   if (inWebview) {
     postToHost({ type: 'export', format: formatName, fileName, content });
@@ -389,7 +391,7 @@ graphScroll.addEventListener('scroll', () => graph.draw(), { passive: true });
 new ResizeObserver(() => render()).observe(document.body);
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const message = event.data as HostToPageMessage | undefined;
+  const message = event.data as HostToFlamePage | undefined;
   if (!message || typeof message !== 'object') return;
   if (message.type === 'profile') load(message.model, message.state);
   else if (message.type === 'clear') showEmpty('No profile.');

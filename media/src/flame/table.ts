@@ -1,6 +1,8 @@
 import { format } from 'd3-format';
 import { select } from 'd3-selection';
-import { functionTotals, type Tree } from './tree';
+import { functionWeights } from '../../../server/src/profile/hotspots';
+import { functionCount, functionName } from '../../../server/src/profile/model';
+import type { FlameLayout } from './layout';
 
 export type SortColumn = 'name' | 'self' | 'total' | 'delta';
 
@@ -49,18 +51,18 @@ export class HotspotTable {
     }
   }
 
-  setTree(tree: Tree | undefined): void {
+  setTree(tree: FlameLayout | undefined): void {
     this.rows = [];
     this.diff = !!tree?.baselineSelf;
     if (!tree) return this.render();
-    const { self, total } = functionTotals(tree);
-    const before = this.diff ? functionTotals(tree, true) : undefined;
+    const { self, total } = functionWeights(tree.model, false, tree);
+    const before = this.diff ? functionWeights(tree.model, true, tree) : undefined;
     const all = tree.rootTotal || 1;
-    for (let f = 0; f < tree.functions.count; f++) {
+    for (let f = 0; f < functionCount(tree.model); f++) {
       if (total[f]! <= 0 && !(before && before.total[f]! > 0)) continue;
       this.rows.push({
         func: f,
-        name: tree.functions.name(f),
+        name: functionName(tree.model, f),
         self: self[f]!,
         total: total[f]!,
         selfPct: (100 * self[f]!) / all,

@@ -1,7 +1,7 @@
 // Horizontal bars: one row per series, the median as the bar, the 95% CI of the
 // median as a whisker, and every measured run as a dot. Rows stack label-above-
 // bar so the chart stays readable in a narrow panel.
-import type { RecordView } from '../../../server/src/bench/messages';
+import { seriesLabel, type BenchRecord } from '../../../server/src/bench/record';
 import { formatRate, scaleLinear } from './d3';
 import { clear, svg, svgText } from './dom';
 
@@ -11,11 +11,7 @@ const TOP = 4;
 const AXIS = 24;
 const VALUE_ROOM = 54;
 
-export function seriesName(r: RecordView): string {
-  return [r.allocator.name, ...Object.entries(r.knobs).map(([k, v]) => `${k}=${v}`)].join(' ');
-}
-
-export function renderBars(container: HTMLElement, records: readonly RecordView[], width: number): void {
+export function renderBars(container: HTMLElement, records: readonly BenchRecord[], width: number): void {
   clear(container);
   if (records.length === 0) return;
   const plotWidth = Math.max(120, width - VALUE_ROOM);
@@ -27,7 +23,7 @@ export function renderBars(container: HTMLElement, records: readonly RecordView[
   records.forEach((r, i) => {
     const y = TOP + i * ROW;
     const s = r.summary;
-    const name = seriesName(r);
+    const name = seriesLabel(r);
     const label = `${name}: median ${formatRate(s.median)} ops/s, 95% CI ${formatRate(s.ci95[0])} to ${formatRate(s.ci95[1])}, ${s.runs} runs`;
     const g = svg('g', { class: 'bar-group', tabindex: 0, role: 'img', 'aria-label': label, 'data-series': name }, root);
     svg('title', {}, g).textContent = label;

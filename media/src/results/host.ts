@@ -1,4 +1,4 @@
-import type { PageToHostMessage } from '../../../server/src/bench/messages';
+import type { ResultsPageToHost } from '../../../server/src/protocol/resultsPage';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -10,9 +10,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 
 /** Messages the page sent, for a standalone page (a test can read them). */
-export const sentMessages: PageToHostMessage[] = [];
+export const sentMessages: ResultsPageToHost[] = [];
 
-export function postToHost(message: PageToHostMessage): void {
+export function postToHost(message: ResultsPageToHost): void {
   sentMessages.push(message);
   vscode?.postMessage(message);
 }

@@ -1,8 +1,9 @@
 // The benchmark results page: waits for { type: 'results' } from the host and
 // renders the verdicts, the bars with CI whiskers, failures, missing peers and
 // the trend over commits. Charts re-render when the panel is resized.
-import type { HostToPageMessage, ResultsMessage } from '../../../server/src/bench/messages';
-import { renderBars, seriesName } from './bars';
+import { seriesLabel } from '../../../server/src/bench/record';
+import type { HostToResultsPage, ResultsMessage } from '../../../server/src/protocol/resultsPage';
+import { renderBars } from './bars';
 import { formatRate } from './d3';
 import { byId, clear, html } from './dom';
 import { postToHost } from './host';
@@ -68,7 +69,7 @@ function renderSummaryTable(m: ResultsMessage): void {
   for (const r of m.records) {
     const s = r.summary;
     const tr = html('tr', {}, undefined, table);
-    html('th', { scope: 'row' }, seriesName(r), tr);
+    html('th', { scope: 'row' }, seriesLabel(r), tr);
     html('td', {}, formatRate(s.median), tr);
     html('td', {}, `${formatRate(s.ci95[0])} – ${formatRate(s.ci95[1])}`, tr);
     html('td', {}, formatRate(s.mad), tr);
@@ -161,7 +162,7 @@ function renderProgress(message: string, fraction: number): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToPageMessage>) => {
+window.addEventListener('message', (event: MessageEvent<HostToResultsPage>) => {
   const m = event.data;
   if (!m || typeof m !== 'object') return;
   if (m.type === 'results') renderResults(m);

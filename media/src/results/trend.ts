@@ -1,6 +1,6 @@
 // Trend over commits: each series' median per recorded run, oldest left, with
 // its 95% CI as a band. Points are focusable and say what they show.
-import type { TrendPoint } from '../../../server/src/bench/messages';
+import type { TrendPoint } from '../../../server/src/protocol/resultsPage';
 import { area, formatRate, line, scaleLinear } from './d3';
 import { clear, html, svg, svgText } from './dom';
 

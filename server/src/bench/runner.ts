@@ -11,6 +11,7 @@ import { appendHistory, findBaseline, readHistory, readPins } from './history';
 import { DEFAULT_METRIC, OutputParseError, parseRunOutput } from './output';
 import type { BenchmarkSpec } from './presets';
 import { runInGroup, signalNumber, type GroupRunResult } from './process';
+import type { MissingAllocator, RunFailure } from './failures';
 import { RECORD_VERSION, type BenchRecord, type Comparison, type Sample } from './record';
 import { reliabilityWarning, suitePairs } from './verdict';
 
@@ -43,30 +44,6 @@ export interface SuiteOptions {
   onProgress?(message: string, fraction: number): void;
   /** Called with each run's process-group id (tests check nothing is left behind). */
   onSpawn?(pgid: number): void;
-}
-
-export interface RunFailure {
-  /** Series label (allocator plus knobs). */
-  readonly label: string;
-  readonly allocator: string;
-  readonly kind: 'crash' | 'exit' | 'timeout' | 'output' | 'spawn';
-  readonly message: string;
-  readonly signal: string | null;
-  readonly exitStatus: number | null;
-  readonly stderrTail: string;
-  readonly stdoutTail: string;
-  /** What to try next, in words. */
-  readonly suggestion: string;
-  /** An allocator to re-run with, when one would tell more (the debug build). */
-  readonly rerunWith?: string;
-}
-
-export interface MissingAllocator {
-  readonly allocator: string;
-  readonly library: string;
-  /** Debian package that provides it; empty for a path or an unbuilt bundled library. */
-  readonly debianPackage: string;
-  readonly hint: string;
 }
 
 export interface SuiteResult {

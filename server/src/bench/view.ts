@@ -1,5 +1,5 @@
 // What the results page is sent: a suite result plus the benchmark's history trend.
-import type { ResultsMessage, TrendPoint } from './messages';
+import type { ResultsMessage, TrendPoint } from '../protocol/resultsPage';
 import { seriesLabel, type BenchRecord } from './record';
 import type { SuiteResult } from './runner';
 import { verdictWords } from './verdict';

@@ -7,7 +7,8 @@ import { findBenchWorkspace } from '../bench/workspace';
 import { captureProfile, CaptureError, type CaptureFiles, type ProfileTool } from '../profile/capture';
 import type { ProfileModel } from '../profile/model';
 import { fewSamplesWarning, profileBenchmark, ProfilePrepareError } from '../bench/profileBenchmark';
-import { hotspotReport, standalonePage } from '../profile/report';
+import { standalonePage } from '../pages/standalone';
+import { hotspotReport } from '../profile/report';
 import { UsageError, type CliCommand, type CliIO } from './types';
 
 interface ProfileArgs {

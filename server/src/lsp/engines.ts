@@ -21,11 +21,11 @@ import {
   type LocateFunctionResult,
   type ProfileBenchmarkParams,
   type ProfileResult,
-  type ProposeConfigResult,
   type RunBenchmarkParams,
   type RunBenchmarkResult,
 } from '../protocol';
 import { uriOf } from './diagnostics';
+import { onTypedRequest, onTypedRequest0 } from './typedHandlers';
 
 /** Functions at or above this self share of the latest profile join the hot path. */
 export const MEASURED_HOT_SELF_PCT = 1;
@@ -61,12 +61,12 @@ export class EngineRequests {
 
   register(): void {
     const c = this.connection;
-    c.onRequest(Requests.listBenchmarks, () => this.listBenchmarks());
-    c.onRequest(Requests.runBenchmark, (params: RunBenchmarkParams, token) => this.runBenchmark(params, token));
-    c.onRequest(Requests.profile, (params: ProfileBenchmarkParams, token) => this.profile(params, token));
-    c.onRequest(Requests.locateFunction, (params: LocateFunctionParams) => this.locateFunction(params));
+    onTypedRequest0(c, Requests.listBenchmarks, () => this.listBenchmarks());
+    onTypedRequest(c, Requests.runBenchmark, (params, token) => this.runBenchmark(params, token));
+    onTypedRequest(c, Requests.profile, (params, token) => this.profile(params, token));
+    onTypedRequest(c, Requests.locateFunction, (params) => this.locateFunction(params));
     // Only reads the tree: allowed in untrusted workspaces too.
-    c.onRequest(Requests.proposeConfig, (_params: unknown, token) => proposeConfig(this.host.root(), { signal: abortSignalOf(token), parallel: false }) as Promise<ProposeConfigResult>);
+    onTypedRequest(c, Requests.proposeConfig, (_params, token) => proposeConfig(this.host.root(), { signal: abortSignalOf(token), parallel: false }));
   }
 
   dispose(): void {

@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver';
 import { discoverSources, Workspace } from '../analysis/workspace';
 import { LineIndex } from '../facts/text';
-import { defaultConfig, guardFor, type BuildName } from '../config/config';
+import { defaultConfig, guardFor } from '../config/config';
 import { isRuleCode } from '../rules/codes';
 import { CONFIG_FILE_NAME, loadConfigText, type LoadedConfig } from '../config/load';
 import { loadC, type CLanguage } from '../parse/treeSitter';
@@ -27,15 +27,9 @@ import { EngineRequests, MEASURED_HOT_SELF_PCT } from './engines';
 import { hoverAt } from './hover';
 import { profileLenses } from './profileLenses';
 import { reachNotice } from '../hotpath/reachNotice';
-import { Notifications, type ReachNoticeParams } from '../protocol';
+import { Notifications, type ConfigurationSettings, type InitializationOptions, type ReachNoticeParams, type ServerSettings } from '../protocol';
+import { onTypedNotification, sendTypedNotification } from './typedHandlers';
 import type { Parser } from 'web-tree-sitter';
-
-/** Settings the client sends (hakmem.* in VS Code). */
-export interface ServerSettings {
-  build: BuildName;
-  dimInactiveCode: boolean;
-  pointerKindHints: boolean;
-}
 
 const DEFAULT_SETTINGS: ServerSettings = { build: 'release', dimInactiveCode: true, pointerKindHints: true };
 const C_FILE = /\.(c|h|inc)$/;
@@ -89,7 +83,7 @@ export class HakmemServer {
     c.onDidChangeWatchedFiles(({ changes }) => {
       for (const change of changes) this.diskChanged(pathOf(change.uri), change.type === FileChangeType.Deleted);
     });
-    c.onDidChangeConfiguration(({ settings }) => this.updateSettings((settings as { hakmem?: Partial<ServerSettings> } | undefined)?.hakmem));
+    c.onDidChangeConfiguration(({ settings }) => this.updateSettings((settings as ConfigurationSettings | undefined)?.hakmem));
     c.onCodeAction(({ textDocument, context }) => {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return [];
@@ -123,7 +117,7 @@ export class HakmemServer {
       if (!ws || this.measured.size === 0) return [];
       return profileLenses(ws, pathOf(textDocument.uri), this.measured);
     });
-    c.onNotification(Notifications.trustChanged, (p: { trusted: boolean }) => {
+    onTypedNotification(c, Notifications.trustChanged, (p) => {
       this.trusted = p.trusted;
     });
     this.engines = new EngineRequests(c, {
@@ -145,7 +139,7 @@ export class HakmemServer {
   private initialize(params: InitializeParams): InitializeResult {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (folder) this.root = pathOf(folder);
-    const init = params.initializationOptions as { settings?: Partial<ServerSettings>; trusted?: boolean; reachNotice?: boolean } | undefined;
+    const init = params.initializationOptions as InitializationOptions | undefined;
     this.customReachNotice = init?.reachNotice === true;
     this.settings = { ...DEFAULT_SETTINGS, ...(init?.settings ?? {}) };
     this.trusted = init?.trusted ?? true;
@@ -236,7 +230,7 @@ export class HakmemServer {
     this.reachNoticeSent = true;
     if (this.customReachNotice) {
       const params: ReachNoticeParams = { message: notice.message, entryPoints: notice.entryPoints, reachable: notice.reachable, functions: notice.functions };
-      void this.connection.sendNotification(Notifications.reachNotice, params);
+      void sendTypedNotification(this.connection, Notifications.reachNotice, params);
     } else {
       // A notification, not window/showMessageRequest: there is nothing to answer, and every client shows it.
       void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `HAKMEM: ${notice.message}; ${notice.hint}` });

@@ -1,10 +1,9 @@
-import { ProfileBuilder, sumTotals, type FrameKind, type ProfileModel } from './model';
+import { functionModule, ProfileBuilder, sumTotals, type FrameKind, type ProfileModel } from './model';
 
 /** Copies function `f` of `from` into the builder (by name), with its source location. */
 function copyFunction(b: ProfileBuilder, from: ProfileModel, f: number): number {
   const name = from.strings[from.funcName[f]!]!;
-  const module = from.funcModule[f]! >= 0 ? from.strings[from.funcModule[f]!] : undefined;
-  const id = b.func(name, from.funcKind[f] as FrameKind, module);
+  const id = b.func(name, from.funcKind[f] as FrameKind, functionModule(from, f));
   if (!b.hasSource(id) && from.funcFile[f]! >= 0) b.setSource(id, from.strings[from.funcFile[f]!]!, from.funcLine[f]!);
   return id;
 }

@@ -1,54 +1,9 @@
-import { FrameKind, ProfileBuilder, childLists, type ProfileModel } from './model';
-import { utf8FromLatin1 } from './lines';
+// Folded stacks out of the model, as flamegraph.pl and speedscope read them
+// (the parser is foldedParser.ts). No Node API: the flamegraph page exports with it.
+import { FrameKind, childLists, type ProfileModel } from './model';
 
 /** Suffixes stackcollapse-perf.pl --all adds, which flamegraph.pl colours by. */
 const KIND_SUFFIX: Partial<Record<FrameKind, string>> = { [FrameKind.kernel]: '_[k]', [FrameKind.inlined]: '_[i]' };
-
-/** Streaming parser for folded stacks: `root;caller;leaf 123` per line. */
-export class FoldedParser {
-  private readonly builder = new ProfileBuilder('samples');
-  private readonly frameIds = new Map<string, number>();
-  private frames: number[] = [];
-  private lineNumber = 0;
-  private stacks = 0;
-
-  line(line: string): void {
-    this.lineNumber++;
-    const text = line.trimEnd();
-    if (text.length === 0 || text.startsWith('#')) return;
-    const space = text.lastIndexOf(' ');
-    const weight = space > 0 ? Number(text.slice(space + 1)) : NaN;
-    if (!Number.isFinite(weight) || weight < 0) {
-      throw new Error(`folded stacks line ${this.lineNumber}: expected "frame;frame;... <count>"`);
-    }
-    const frames = this.frames;
-    frames.length = 0;
-    for (const raw of text.slice(0, space).split(';')) {
-      if (raw.length === 0) continue;
-      let id = this.frameIds.get(raw);
-      if (id === undefined) {
-        id = this.frameId(raw);
-        this.frameIds.set(raw, id);
-      }
-      frames.push(id);
-    }
-    this.builder.addStack(frames, frames.length, weight);
-    this.stacks++;
-  }
-
-  finish(): ProfileModel {
-    if (this.stacks === 0) throw new Error('folded stacks: no stacks found');
-    return this.builder.finish();
-  }
-
-  private frameId(raw: string): number {
-    const name = utf8FromLatin1(raw);
-    if (name.endsWith('_[k]')) return this.builder.func(name.slice(0, -4), FrameKind.kernel);
-    if (name.endsWith('_[i]')) return this.builder.func(name.slice(0, -4), FrameKind.inlined);
-    if (name === '[unknown]' || /^\[[^\]]+\]$/.test(name)) return this.builder.func(name, FrameKind.unknown);
-    return this.builder.func(name, FrameKind.user);
-  }
-}
 
 /** A frame name made safe for one field of a folded line. */
 function foldedName(model: ProfileModel, func: number): string {

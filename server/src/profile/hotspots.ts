@@ -1,4 +1,4 @@
-import { childLists, type ProfileModel } from './model';
+import { childLists, functionCount, type ChildLists, type ProfileModel } from './model';
 
 export interface FunctionWeights {
   /** Weight sampled in the function itself. */
@@ -7,39 +7,45 @@ export interface FunctionWeights {
   readonly total: Float64Array;
 }
 
+/**
+ * Visits every frame (every node but the root) depth-first in the order of
+ * `children`, saying whether it is the outermost frame of its function on its
+ * stack: totals that count recursion once add only those.
+ */
+export function forEachFrame(model: ProfileModel, children: ChildLists, visit: (node: number, func: number, outermost: boolean) => void): void {
+  const { childStart, childIndex } = children;
+  // How many frames of each function the current path holds.
+  const onPath = new Int32Array(functionCount(model));
+  // Node ids to enter, and ~id to leave a node.
+  const stack: number[] = [0];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if (entry < 0) {
+      onPath[model.nodeFunc[~entry]!]!--;
+      continue;
+    }
+    if (entry !== 0) {
+      const func = model.nodeFunc[entry]!;
+      visit(entry, func, onPath[func] === 0);
+      onPath[func]!++;
+      stack.push(~entry);
+    }
+    for (let i = childStart[entry + 1]! - 1; i >= childStart[entry]!; i--) stack.push(childIndex[i]!);
+  }
+}
+
 /** Per function self and total weights over the whole tree. */
-export function functionWeights(model: ProfileModel, useBaseline = false): FunctionWeights {
-  const n = model.funcName.length;
+export function functionWeights(model: ProfileModel, useBaseline = false, children: ChildLists = childLists(model)): FunctionWeights {
+  const n = functionCount(model);
   const self = new Float64Array(n);
   const total = new Float64Array(n);
   const nodeSelf = useBaseline ? model.baselineSelf : model.nodeSelf;
   const nodeTotal = useBaseline ? model.baselineTotal : model.nodeTotal;
   if (!nodeSelf || !nodeTotal) return { self, total };
-  const { childStart, childIndex } = childLists(model);
-  // How many times each function is on the current path: only its outermost frame counts towards total.
-  const onPath = new Int32Array(n);
-  const stack: number[] = [0];
-  const exiting: boolean[] = [false];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const exit = exiting.pop()!;
-    const func = model.nodeFunc[node]!;
-    if (exit) {
-      if (func >= 0) onPath[func]!--;
-      continue;
-    }
-    if (func >= 0) {
-      self[func]! += nodeSelf[node]!;
-      if (onPath[func] === 0) total[func]! += nodeTotal[node]!;
-      onPath[func]!++;
-    }
-    stack.push(node);
-    exiting.push(true);
-    for (let i = childStart[node]!; i < childStart[node + 1]!; i++) {
-      stack.push(childIndex[i]!);
-      exiting.push(false);
-    }
-  }
+  forEachFrame(model, children, (node, func, outermost) => {
+    self[func]! += nodeSelf[node]!;
+    if (outermost) total[func]! += nodeTotal[node]!;
+  });
   return { self, total };
 }
 

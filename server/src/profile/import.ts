@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { CallgrindParser } from './callgrind';
-import { FoldedParser } from './folded';
+import { FoldedParser } from './foldedParser';
 import { forEachLine, forEachLineOfStream } from './lines';
 import type { ProfileModel } from './model';
 import { PerfScriptParser } from './perfScript';

@@ -3,6 +3,7 @@
  * arrays (node 0 is the synthetic root) over a table of interned functions.
  * Children are always created after their parent, so a reverse scan over the
  * node arrays visits every child before its parent (used to sum totals).
+ * No Node API: the flamegraph page bundles this module.
  */
 
 /** What kind of code a frame is; the panel colours frames by it. */
@@ -41,6 +42,15 @@ export interface ProfileModel {
   readonly baselineTotal?: Float64Array;
 }
 
+/** The node arrays of a ProfileModel: a call tree over some function table. */
+export type CallTree = Pick<ProfileModel, 'nodeParent' | 'nodeFunc' | 'nodeSelf' | 'nodeTotal'>;
+
+/** A model over the same functions with another call tree (derived views, such as a sandwich). */
+export function withCallTree(model: ProfileModel, tree: CallTree): ProfileModel {
+  const { unit, strings, funcName, funcModule, funcFile, funcLine, funcKind } = model;
+  return { unit, strings, funcName, funcModule, funcFile, funcLine, funcKind, ...tree };
+}
+
 export function functionCount(model: ProfileModel): number {
   return model.funcName.length;
 }
@@ -55,6 +65,12 @@ export function totalWeight(model: ProfileModel): number {
 
 export function functionName(model: ProfileModel, func: number): string {
   return func < 0 ? 'all' : model.strings[model.funcName[func]!]!;
+}
+
+/** The binary or DSO a function was sampled in, when known. */
+export function functionModule(model: ProfileModel, func: number): string | undefined {
+  const module = model.funcModule[func]!;
+  return module >= 0 ? model.strings[module] : undefined;
 }
 
 /** Where a function is defined, when the importer or addr2line could tell. */
@@ -118,84 +134,23 @@ class GrowableFloat64 {
 /** Node keys pack (parent, function) into one number; 2^26 functions is far beyond real profiles. */
 const FUNC_KEY_SPACE = 67108864;
 
-/** Builds a ProfileModel from stacks, interning strings and functions as it goes. */
-export class ProfileBuilder {
-  private readonly strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
-  private readonly funcIds = new Map<string, number>();
-  private readonly funcName = new GrowableInt32();
-  private readonly funcModule = new GrowableInt32();
-  private readonly funcFile = new GrowableInt32();
-  private readonly funcLine = new GrowableInt32();
-  private readonly funcKind = new GrowableInt32();
+/** Builds a call tree over a function table kept elsewhere: one node per (parent, function), node 0 the root. */
+export class CallTreeBuilder {
   private readonly nodeParent = new GrowableInt32();
   private readonly nodeFunc = new GrowableInt32();
   private readonly nodeSelf = new GrowableFloat64();
   private readonly nodeIds = new Map<number, number>();
+  private lastChildFunc = new Int32Array(1024).fill(-1);
+  private lastChild = new Int32Array(1024);
 
-  constructor(private readonly unit: string = 'samples') {
+  constructor() {
     this.nodeParent.push(-1);
     this.nodeFunc.push(-1);
     this.nodeSelf.push(0);
   }
 
-  intern(s: string): number {
-    let id = this.stringIds.get(s);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, id);
-    }
-    return id;
-  }
-
-  /** The function named `name`, created on first use (functions are identified by name). */
-  func(name: string, kind: FrameKind = FrameKind.user, module?: string): number {
-    let id = this.funcIds.get(name);
-    if (id === undefined) {
-      id = this.funcName.length;
-      this.funcIds.set(name, id);
-      this.funcName.push(this.intern(name));
-      this.funcModule.push(module === undefined ? -1 : this.intern(module));
-      this.funcFile.push(-1);
-      this.funcLine.push(0);
-      this.funcKind.push(kind);
-    }
-    return id;
-  }
-
-  nodeCountSoFar(): number {
+  nodeCount(): number {
     return this.nodeParent.length;
-  }
-
-  functionCount(): number {
-    return this.funcName.length;
-  }
-
-  functionNameOf(func: number): string {
-    return this.strings[this.funcName.data[func]!]!;
-  }
-
-  moduleOf(func: number): string | undefined {
-    const m = this.funcModule.data[func]!;
-    return m < 0 ? undefined : this.strings[m];
-  }
-
-  /**
-   * Records where a function lives. The smallest line seen in its own file wins:
-   * sampled lines lie inside the body, so the smallest is nearest the definition.
-   */
-  setSource(func: number, file: string, line: number): void {
-    const fileId = this.intern(file);
-    const current = this.funcFile.data[func]!;
-    if (current < 0 || (current === fileId && line > 0 && (this.funcLine.data[func] === 0 || line < this.funcLine.data[func]!))) {
-      this.funcFile.data[func] = fileId;
-      this.funcLine.data[func] = line > 0 ? line : 0;
-    }
-  }
-
-  hasSource(func: number): boolean {
-    return this.funcFile.data[func]! >= 0;
   }
 
   /** The child of `parent` for `func`, created on first use. */
@@ -208,9 +163,6 @@ export class ProfileBuilder {
     this.lastChild[parent] = id;
     return id;
   }
-
-  private lastChildFunc = new Int32Array(1024).fill(-1);
-  private lastChild = new Int32Array(1024);
 
   private growChildCache(min: number): void {
     let size = this.lastChildFunc.length;
@@ -247,10 +199,101 @@ export class ProfileBuilder {
     this.nodeSelf.data[node]! += weight;
   }
 
-  finish(): ProfileModel {
+  finish(): CallTree {
     const nodeSelf = this.nodeSelf.trimmed();
     const nodeParent = this.nodeParent.trimmed();
-    const nodeFunc = this.nodeFunc.trimmed();
+    return { nodeParent, nodeFunc: this.nodeFunc.trimmed(), nodeSelf, nodeTotal: sumTotals(nodeParent, nodeSelf) };
+  }
+}
+
+/** Builds a ProfileModel from stacks, interning strings and functions as it goes. */
+export class ProfileBuilder {
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly funcIds = new Map<string, number>();
+  private readonly funcName = new GrowableInt32();
+  private readonly funcModule = new GrowableInt32();
+  private readonly funcFile = new GrowableInt32();
+  private readonly funcLine = new GrowableInt32();
+  private readonly funcKind = new GrowableInt32();
+  private readonly tree = new CallTreeBuilder();
+
+  constructor(private readonly unit: string = 'samples') {}
+
+  intern(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  /** The function named `name`, created on first use (functions are identified by name). */
+  func(name: string, kind: FrameKind = FrameKind.user, module?: string): number {
+    let id = this.funcIds.get(name);
+    if (id === undefined) {
+      id = this.funcName.length;
+      this.funcIds.set(name, id);
+      this.funcName.push(this.intern(name));
+      this.funcModule.push(module === undefined ? -1 : this.intern(module));
+      this.funcFile.push(-1);
+      this.funcLine.push(0);
+      this.funcKind.push(kind);
+    }
+    return id;
+  }
+
+  nodeCountSoFar(): number {
+    return this.tree.nodeCount();
+  }
+
+  functionCount(): number {
+    return this.funcName.length;
+  }
+
+  functionNameOf(func: number): string {
+    return this.strings[this.funcName.data[func]!]!;
+  }
+
+  moduleOf(func: number): string | undefined {
+    const m = this.funcModule.data[func]!;
+    return m < 0 ? undefined : this.strings[m];
+  }
+
+  /**
+   * Records where a function lives. The smallest line seen in its own file wins:
+   * sampled lines lie inside the body, so the smallest is nearest the definition.
+   */
+  setSource(func: number, file: string, line: number): void {
+    const fileId = this.intern(file);
+    const current = this.funcFile.data[func]!;
+    if (current < 0 || (current === fileId && line > 0 && (this.funcLine.data[func] === 0 || line < this.funcLine.data[func]!))) {
+      this.funcFile.data[func] = fileId;
+      this.funcLine.data[func] = line > 0 ? line : 0;
+    }
+  }
+
+  hasSource(func: number): boolean {
+    return this.funcFile.data[func]! >= 0;
+  }
+
+  /** The child of `parent` for `func`, created on first use. */
+  child(parent: number, func: number): number {
+    return this.tree.child(parent, func);
+  }
+
+  addSelf(node: number, weight: number): void {
+    this.tree.addSelf(node, weight);
+  }
+
+  /** Adds one stack given root-first in frames[0..length). */
+  addStack(frames: ArrayLike<number>, length: number, weight: number): void {
+    this.tree.addStack(frames, length, weight);
+  }
+
+  finish(): ProfileModel {
     return {
       unit: this.unit,
       strings: this.strings,
@@ -259,10 +302,7 @@ export class ProfileBuilder {
       funcFile: this.funcFile.trimmed(),
       funcLine: this.funcLine.trimmed(),
       funcKind: Uint8Array.from(this.funcKind.trimmed()),
-      nodeParent,
-      nodeFunc,
-      nodeSelf,
-      nodeTotal: sumTotals(nodeParent, nodeSelf),
+      ...this.tree.finish(),
     };
   }
 }

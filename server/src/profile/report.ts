@@ -1,14 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { format } from 'node:util';
 import { hotFunctions } from './hotspots';
 import type { ProfileModel } from './model';
-import { selfContainedFlamePage } from './page';
-import { serialiseModel } from './serialise';
-
-/** A standalone flamegraph page for the model (script, styles and data inlined). */
-export function standalonePage(model: ProfileModel, title: string): string {
-  return selfContainedFlamePage(serialiseModel(model, title), randomBytes(16).toString('base64'), title);
-}
 
 /** The top functions by self share as an aligned text table, for terminals. */
 export function hotspotReport(model: ProfileModel, limit = 10): string {

@@ -1,37 +1,9 @@
-// The results page's HTML, served by the extension's webview and loaded by the
-// browser tests. Data never goes into the HTML: it arrives by postMessage, and
-// the page renders every string with textContent, so a benchmark named
-// `<script>` is only text.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The results page: bars with CI whiskers, the verdict, failures and the trend.
+// Data never goes into the HTML: it arrives by postMessage, and the page renders
+// every string with textContent, so a benchmark named `<script>` is only text.
+import { pageHtml, type PageShell } from './shell';
 
-export interface ResultsPageOptions {
-  /** Random per load; the only script allowed to run carries it. */
-  readonly nonce: string;
-  /** The webview's resource origin (webview.cspSource); '' for a standalone page. */
-  readonly cspSource: string;
-  /** URI of media/dist/results.js as the webview sees it. */
-  readonly scriptUri?: string;
-  /** Inline the bundled script instead (standalone pages and tests). */
-  readonly selfContained?: boolean;
-  readonly title?: string;
-}
-
-/** media/dist/results.js, found above this module (from src, out or dist). */
-export function resultsScriptPath(start: string = __dirname): string {
-  let dir = start;
-  for (;;) {
-    const candidate = join(dir, 'media', 'dist', 'results.js');
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('media/dist/results.js not found: run node server/scripts/build.mjs');
-    dir = up;
-  }
-}
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export type ResultsPageOptions = Omit<PageShell, 'title'> & { readonly title?: string };
 
 const STYLE = `
 :root {
@@ -101,37 +73,7 @@ th:first-child, td:first-child { text-align: left; white-space: normal; overflow
 .swatch { background: var(--series); }
 `;
 
-export function resultsPageHtml(options: ResultsPageOptions): string {
-  const nonce = escapeAttribute(options.nonce);
-  const source = options.cspSource ? ` ${options.cspSource}` : '';
-  const csp = [
-    "default-src 'none'",
-    `img-src${source} data:`,
-    `style-src${source} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `font-src${source || " 'none'"}`,
-  ].join('; ');
-  let script: string;
-  if (options.selfContained) {
-    // A literal "</script" inside the bundle would end the element early.
-    const code = readFileSync(resultsScriptPath(), 'utf8').replace(/<\/script/gi, '<\\/script');
-    script = `<script nonce="${nonce}">${code}</script>`;
-  } else {
-    if (!options.scriptUri) throw new Error('resultsPageHtml needs scriptUri or selfContained');
-    script = `<script nonce="${nonce}" src="${escapeAttribute(options.scriptUri)}"></script>`;
-  }
-  const title = escapeAttribute(options.title ?? 'Benchmark results');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
-<main id="app" aria-busy="true">
+const BODY = `<main id="app" aria-busy="true">
   <header>
     <h1 id="title">Benchmark results</h1>
     <div id="args" class="args"></div>
@@ -164,9 +106,8 @@ export function resultsPageHtml(options: ResultsPageOptions): string {
     <div id="trend-legend" class="legend"></div>
     <div id="trend"></div>
   </section>
-</main>
-${script}
-</body>
-</html>
-`;
+</main>`;
+
+export function resultsPageHtml(options: ResultsPageOptions): string {
+  return pageHtml({ ...options, title: options.title ?? 'Benchmark results' }, { style: STYLE, body: BODY });
 }

@@ -1,35 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { SerialisedProfile } from './wire';
+// The flamegraph page, identical for the VS Code webview (script by URI, data
+// by postMessage) and the standalone file the CLI writes (script and profile
+// inlined).
+import type { SerialisedProfile } from '../profile/serialise';
+import { escapeHtml, jsonForScript, pageHtml, type PageShell } from './shell';
 
-export interface FlamePageOptions {
-  /** Random per page load; only scripts and styles carrying it run. */
-  readonly nonce: string;
-  /** Where the page may load resources from (the webview's cspSource; for a file page, 'self' or ''). */
-  readonly cspSource: string;
-  /** URI of media/dist/flame.js; ignored when scriptText is given. */
-  readonly scriptUri?: string;
-  /** The bundle's text, inlined for a self-contained page that works from file://. */
-  readonly scriptText?: string;
-  readonly styleUri?: string;
+export type FlamePageOptions = Omit<PageShell, 'title'> & {
+  readonly title?: string;
   /** A profile embedded in the page (standalone pages); webviews receive theirs by postMessage. */
   readonly initialData?: SerialisedProfile;
-  readonly title?: string;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** JSON that cannot end the <script> element it sits in, nor start a comment in it. */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** A script's text made safe to inline: nothing in it can close the element. */
-function inlineScript(text: string): string {
-  return text.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
-}
+};
 
 const STYLE = `
 :root {
@@ -82,45 +61,11 @@ header .spacer { flex: 1; }
 #empty { padding: 16px; color: var(--muted); }
 `;
 
-/**
- * The flamegraph page, identical for the VS Code webview (scriptUri, data by
- * postMessage) and the standalone file the CLI writes (scriptText and
- * initialData inlined). Content Security Policy: nothing runs or loads unless
- * it carries the nonce or comes from cspSource.
- */
-export function flamePageHtml(options: FlamePageOptions): string {
-  const nonce = escapeHtml(options.nonce);
-  const source = options.cspSource ? `${options.cspSource} ` : '';
-  const csp: string[] = [
-    "default-src 'none'",
-    `script-src 'nonce-${options.nonce}'`,
-    `style-src ${source}'nonce-${options.nonce}'`,
-    `img-src ${source}data:`,
-  ];
-  if (options.cspSource) csp.push(`font-src ${options.cspSource}`);
-  const cspText = csp.join('; ');
-  const title = escapeHtml(options.title ?? options.initialData?.title ?? 'Profile');
-  const script =
-    options.scriptText !== undefined
-      ? `<script nonce="${nonce}">${inlineScript(options.scriptText)}</script>`
-      : `<script nonce="${nonce}" src="${escapeHtml(options.scriptUri ?? '')}"></script>`;
+function body(title: string, initialData: SerialisedProfile | undefined): string {
   const data =
-    options.initialData !== undefined
-      ? `<script type="application/json" id="hakmem-profile-data">${jsonForScript(options.initialData)}</script>`
-      : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(cspText)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style nonce="${nonce}">${STYLE}</style>
-${options.styleUri ? `<link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(options.styleUri)}">` : ''}
-</head>
-<body>
-<header>
-  <h1 id="title">${title}</h1>
+    initialData !== undefined ? `<script type="application/json" id="hakmem-profile-data">${jsonForScript(initialData)}</script>` : '';
+  return `<header>
+  <h1 id="title">${escapeHtml(title)}</h1>
   <div role="group" aria-label="View">
     <button id="view-flame" data-view="flame" aria-pressed="true">Flame</button>
     <button id="view-icicle" data-view="icicle" aria-pressed="false">Icicle</button>
@@ -146,31 +91,10 @@ ${options.styleUri ? `<link rel="stylesheet" nonce="${nonce}" href="${escapeHtml
   <div id="empty" class="pane">Waiting for a profile…</div>
 </main>
 <div id="tooltip" hidden></div>
-${data}
-${script}
-</body>
-</html>
-`;
+${data}`;
 }
 
-/**
- * media/dist/flame.js, found from wherever this module runs (the CLI bundle in
- * server/dist, compiled tests in out/, or the sources).
- */
-export function flameScriptPath(start: string = __dirname): string | undefined {
-  let dir = start;
-  for (;;) {
-    const candidate = join(dir, 'media', 'dist', 'flame.js');
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
-
-/** A page that works from file:// with nothing beside it: script, styles and data inlined. */
-export function selfContainedFlamePage(data: SerialisedProfile, nonce: string, title?: string): string {
-  const path = flameScriptPath();
-  if (!path) throw new Error('media/dist/flame.js is missing: build the bundles first (node server/scripts/build.mjs)');
-  return flamePageHtml({ nonce, cspSource: '', scriptText: readFileSync(path, 'utf8'), initialData: data, ...(title ? { title } : {}) });
+export function flamePageHtml(options: FlamePageOptions): string {
+  const title = options.title ?? options.initialData?.title ?? 'Profile';
+  return pageHtml({ ...options, title }, { style: STYLE, body: body(title, options.initialData) });
 }
