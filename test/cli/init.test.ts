@@ -25,9 +25,14 @@ function lintedFindings(dir: string): string[] {
 }
 
 describe('hakmem init', () => {
-  for (const name of ['mimalloc', 'jemalloc', 'rpmalloc', 'tlsf']) {
+  // Every fixture tree in the shape of a real allocator: its own .hakmem.json left out.
+  const trees = [
+    ...['mimalloc', 'jemalloc', 'rpmalloc', 'tlsf'].flatMap((n) => [`real-allocators/${n}`, `idioms/${n}`]),
+    ...['slow-path', 'config-guard', 'debug-guards', 'budget-counter', 'macro-bool', 'constant-arg'].map((n) => `lint/${n}`),
+  ];
+  for (const name of trees) {
     it(`${name}: writes a config that validates and, unchanged, finds the planted hazards`, () => {
-      const copy = scratchCopy(join(fixturesDir, 'real-allocators', name), `hakmem-init-${name}-`);
+      const copy = scratchCopy(join(fixturesDir, name), `hakmem-init-${name.replace('/', '-')}-`);
       try {
         const r = hakmem(['init', copy.dir], tmpdir());
         assert.equal(r.status, 0, r.stderr);
