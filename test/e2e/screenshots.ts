@@ -64,7 +64,7 @@ async function hotPathLint(): Promise<void> {
       const box = await workbench.squiggles().first().boundingBox();
       if (!box) throw new Error('the squiggle is not rendered');
       await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
-      await page.locator('.monaco-hover:visible', { hasText: 'hot path' }).first().waitFor({ timeout: UI_TIMEOUT });
+      await page.locator('.monaco-hover:visible', { hasText: 'fast path' }).first().waitFor({ timeout: UI_TIMEOUT });
       await save(page, 'editor.png');
     });
   } finally {
