@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyseText, buildMacros, mergeSlices, pointerConfigOf, sliceBoundaries, type AnalysisContext } from '../../server/src/analysis/fileAnalysis';
+import { analyseText, mergeSlices, sliceBoundaries } from '../../server/src/analysis/fileAnalysis';
 import { lintPaths, loadWorkspaceConfig } from '../../server/src/analysis/lint';
-import { FACTS_QUERY } from '../../server/src/facts/extract';
 import type { FileFacts, FunctionFact } from '../../server/src/facts/types';
 import { syntaxView } from '../../server/src/parse/syntaxView';
 import { loadC } from '../../server/src/parse/treeSitter';
 import { defaultPredefines, evaluatePreprocessor, MacroTable } from '../../server/src/preproc';
 import { expectedFindingsInTree } from '../util/markers';
+import { analysisContext } from '../util/analysisContext';
 import { fixturesDir } from '../util/paths';
 
 const idiomsDir = join(fixturesDir, 'idioms');
@@ -18,22 +18,7 @@ const idiomsDir = join(fixturesDir, 'idioms');
 async function factsOf(tree: string, file: string): Promise<FileFacts> {
   const lang = await loadC();
   const config = loadWorkspaceConfig(join(idiomsDir, tree));
-  const ctx: AnalysisContext = {
-    parser: lang.newParser(),
-    query: lang.query(FACTS_QUERY),
-    build: 'release',
-    config,
-    pointerConfig: pointerConfigOf(config),
-    pointersEnabled: false,
-    baseMacros: buildMacros(config, 'release'),
-    readSource: (p) => {
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return null;
-      }
-    },
-  };
+  const ctx = analysisContext(lang, config);
   const path = join(idiomsDir, tree, file);
   return analyseText(ctx, path, readFileSync(path, 'utf8')).facts;
 }
@@ -105,22 +90,7 @@ describe('allocator idioms: fixture trees in the shapes of mimalloc, jemalloc, r
   it('gives the same facts when a file is indexed in slices', async () => {
     const lang = await loadC();
     const config = loadWorkspaceConfig(join(idiomsDir, 'mimalloc'));
-    const ctx: AnalysisContext = {
-      parser: lang.newParser(),
-      query: lang.query(FACTS_QUERY),
-      build: 'release',
-      config,
-      pointerConfig: pointerConfigOf(config),
-      pointersEnabled: true,
-      baseMacros: buildMacros(config, 'release'),
-      readSource: (p) => {
-        try {
-          return readFileSync(p, 'utf8');
-        } catch {
-          return null;
-        }
-      },
-    };
+    const ctx = analysisContext(lang, config, { pointers: true });
     const text = ['alloc.c', 'page.c'].map((f) => readFileSync(join(idiomsDir, 'mimalloc', 'src', f), 'utf8')).join('\n');
     const cuts = sliceBoundaries(text, 3);
     assert.ok(cuts.length >= 1);

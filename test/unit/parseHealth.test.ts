@@ -3,12 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Node as SyntaxNode } from 'web-tree-sitter';
-import { analyseText, analyseView, buildMacros, pointerConfigOf, type AnalysisContext } from '../../server/src/analysis/fileAnalysis';
+import { analyseText, analyseView, type AnalysisContext } from '../../server/src/analysis/fileAnalysis';
 import { findWorkspaceRoot, loadWorkspaceConfig } from '../../server/src/analysis/lint';
-import { FACTS_QUERY } from '../../server/src/facts/extract';
 import { loadC, type CLanguage } from '../../server/src/parse/treeSitter';
 import { evaluatePreprocessor, fileIncludeResolver, type PreprocResult } from '../../server/src/preproc';
 import { referenceDefinitions } from '../util/definitions';
+import { analysisContext } from '../util/analysisContext';
 import { fixturesDir } from '../util/paths';
 
 /** Every C source and header under test/fixtures, grouped by the fixture tree (workspace root) it belongs to. */
@@ -53,23 +53,7 @@ function statementsOutsideFunctions(root: SyntaxNode, active: (line: number) => 
 
 function context(lang: CLanguage, root: string): { ctx: AnalysisContext; preprocess: (path: string, text: string) => PreprocResult } {
   const config = loadWorkspaceConfig(root);
-  const read = (p: string): string | null => {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      return null;
-    }
-  };
-  const ctx: AnalysisContext = {
-    parser: lang.newParser(),
-    query: lang.query(FACTS_QUERY),
-    build: 'release',
-    config,
-    pointerConfig: pointerConfigOf(config),
-    pointersEnabled: true,
-    baseMacros: buildMacros(config, 'release'),
-    readSource: read,
-  };
+  const ctx = analysisContext(lang, config, { pointers: true });
   const resolver = fileIncludeResolver(config.includePaths);
   const preprocess = (path: string, text: string): PreprocResult =>
     evaluatePreprocessor(text, { fileName: path, defines: ctx.baseMacros.clone(), resolveInclude: resolver });

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyseText, buildMacros, mergeSlices, pointerConfigOf, sliceBoundaries, type AnalysisContext } from '../../server/src/analysis/fileAnalysis';
+import { analyseText, mergeSlices, sliceBoundaries } from '../../server/src/analysis/fileAnalysis';
 import { defaultConfig } from '../../server/src/config/config';
-import { FACTS_QUERY } from '../../server/src/facts/extract';
 import type { FileFacts } from '../../server/src/facts/types';
 import { loadC } from '../../server/src/parse/treeSitter';
+import { analysisContext } from '../util/analysisContext';
 import { repoRoot } from '../util/paths';
 
 function comparable(f: FileFacts): unknown {
@@ -26,16 +26,7 @@ describe('a huge file indexed in slices', () => {
   it('gives the same facts as the whole file (inside #if groups too)', async () => {
     const lang = await loadC();
     const config = defaultConfig(repoRoot);
-    const ctx: AnalysisContext = {
-      parser: lang.newParser(),
-      query: lang.query(FACTS_QUERY),
-      build: 'release',
-      config,
-      pointerConfig: pointerConfigOf(config),
-      pointersEnabled: false,
-      baseMacros: buildMacros(config, 'release'),
-      readSource: () => null,
-    };
+    const ctx = analysisContext(lang, config, { readSource: () => null });
     const heap = readFileSync(join(repoRoot, 'native', 'src', 'hakmem_heap.c'), 'utf8');
     // Wrapped in a file-wide #if, as amalgamations are: cuts then fall inside it.
     const text = `#ifndef WRAPPED\nstatic __thread unsigned long t_count;\n${heap}\nvoid *hak_alloc_extra(unsigned long n) {\n  t_count++;\n  return 0;\n}\n\n${heap.replace(/\b(hak_\w+|heap_\w+)\s*\(/g, '$1_copy(')}\n#endif\n`;
