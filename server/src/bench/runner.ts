@@ -1,19 +1,22 @@
-// The benchmark suite: build, then for every series (allocator x knob values)
-// warm-up runs and N measured runs, interleaved A B A B … so drift (thermal,
-// other load) hits every series alike; then summaries, comparisons and history.
+// The benchmark suite: build, resolve the series (allocator x knob values),
+// run them interleaved (rounds.ts), then records, comparisons and history.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { resolveAllocator } from './allocators';
 import { buildForRun, type BuildResult } from './build';
+import { CancelledError } from './cancelled';
 import { compareRecords, DEFAULT_NOISE_THRESHOLD, summarize } from './compare';
 import { gitState, machineInfo } from './environment';
 import { appendHistory, findBaseline, readHistory, readPins } from './history';
-import { DEFAULT_METRIC, OutputParseError, parseRunOutput } from './output';
+import { DEFAULT_METRIC } from './output';
 import type { BenchmarkSpec } from './presets';
-import { runInGroup, signalNumber, type GroupRunResult } from './process';
 import type { MissingAllocator, RunFailure } from './failures';
-import { RECORD_VERSION, type BenchRecord, type Comparison, type Sample } from './record';
+import { RECORD_VERSION, type BenchRecord, type Comparison } from './record';
+import { runRounds } from './rounds';
+import { resolveSeries, type Series } from './series';
 import { reliabilityWarning, suitePairs } from './verdict';
+
+export { CancelledError } from './cancelled';
+export { expandMatrix } from './series';
 
 export interface SuiteOptions {
   readonly benchmark: BenchmarkSpec;
@@ -62,192 +65,43 @@ export interface SuiteResult {
   readonly warning?: string;
 }
 
-export class CancelledError extends Error {
-  constructor() {
-    super('benchmark cancelled');
-  }
-}
+type Progress = (message: string, fraction: number) => void;
 
-interface Series {
-  readonly label: string;
-  readonly allocator: string;
-  readonly library: string | null;
-  readonly knobs: Record<string, string>;
-  readonly samples: Sample[];
-  failed: boolean;
-}
+/** Why nothing can be measured: the part of a result every early return shares. */
+type EmptyResult = Pick<SuiteResult, 'benchmark' | 'args' | 'records' | 'comparisons' | 'failures' | 'missing'>;
 
-/** Every combination of the matrix values, in declaration order. */
-export function expandMatrix(matrix: Readonly<Record<string, readonly string[]>> | undefined): Record<string, string>[] {
-  let combos: Record<string, string>[] = [{}];
-  for (const [key, values] of Object.entries(matrix ?? {})) {
-    if (values.length === 0) continue;
-    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
-  }
-  return combos;
-}
-
-const TAIL_LINES = 20;
-
-function tail(text: string, lines = TAIL_LINES): string {
-  const all = text.replace(/\s+$/, '').split('\n');
-  return all.slice(-lines).join('\n');
-}
-
-function describeFailure(series: Series, r: GroupRunResult, binary: string, timeoutMs: number): RunFailure | undefined {
-  const debugHint =
-    series.allocator === 'hakmem'
-      ? { suggestion: 're-run with the debug build (hakmem-debug), whose checks stop at the first corruption', rerunWith: 'hakmem-debug' }
-      : { suggestion: 're-run under a debug or sanitizer build (-fsanitize=address) of the allocator to find the first bad access' };
-  const base = { label: series.label, allocator: series.allocator, stderrTail: tail(r.stderr), stdoutTail: tail(r.stdout) };
-  if (r.spawnError) {
-    return { ...base, kind: 'spawn', message: `could not start ${binary}: ${r.spawnError}`, signal: null, exitStatus: null, suggestion: 'check the binary path and that it is executable' };
-  }
-  if (r.timedOut) {
-    return {
-      ...base,
-      kind: 'timeout',
-      message: `timed out after ${(timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0)} s; its process group was killed`,
-      signal: 'SIGKILL',
-      exitStatus: null,
-      suggestion: 'a hang often means a lost wake-up or a corrupted free list; raise the timeout only if the run is just slow',
-    };
-  }
-  if (r.signal) {
-    const num = signalNumber(r.signal);
-    const exitStatus = num !== undefined ? 128 + num : null;
-    return { ...base, kind: 'crash', message: `crashed: killed by ${r.signal}${exitStatus !== null ? ` (exit status ${exitStatus})` : ''}`, signal: r.signal, exitStatus, ...debugHint };
-  }
-  if (r.exitStatus !== 0) {
-    return { ...base, kind: 'exit', message: `failed: exit status ${r.exitStatus}`, signal: null, exitStatus: r.exitStatus, ...debugHint };
-  }
-  return undefined;
-}
-
-function missingHint(allocator: string, library: string, debianPackage: string): string {
-  if (debianPackage) return `${allocator} is not installed: apt-get install ${debianPackage}`;
-  if (allocator.startsWith('hakmem')) return `${library} is not built yet: make -C native`;
-  return `${library} does not exist`;
-}
-
-export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
+/**
+ * Builds the benchmark and the bundled libraries it loads, unless told not to.
+ * Returns the build to report (none when it was skipped) or the failed result.
+ */
+async function buildPhase(
+  opts: SuiteOptions,
+  nativeDir: string,
+  progress: Progress,
+  empty: EmptyResult,
+): Promise<{ build?: BuildResult } | { failed: SuiteResult }> {
   const spec = opts.benchmark;
-  const args = opts.quick ? spec.quickArgs : spec.args;
-  const progress = opts.onProgress ?? ((): void => undefined);
-  const empty = { benchmark: spec.name, args, records: [], comparisons: [], failures: [], missing: [] };
-  const throwIfCancelled = (): void => {
-    if (opts.signal.aborted) throw new CancelledError();
-  };
-
-  const nativeDir = opts.nativeDir ?? spec.cwd;
   let build: BuildResult | undefined;
   if (opts.build !== false) {
     progress(`building ${spec.name}${spec.build ? `: ${spec.build}` : ''} and the bundled libraries it loads`, 0);
     build = await buildForRun(spec, opts.allocators, nativeDir, opts.signal);
-    throwIfCancelled();
-    if (!build.ok) return { ...empty, ok: false, error: build.error ?? 'build failed', build };
+    if (opts.signal.aborted) throw new CancelledError();
+    if (!build.ok) return { failed: { ...empty, ok: false, error: build.error ?? 'build failed', build } };
     if (build.skipped) build = undefined;
   }
   if (!existsSync(spec.binary)) {
     const how = spec.build ? ` (the build command '${spec.build}' did not produce it)` : '';
-    return { ...empty, ok: false, error: `benchmark binary not found: ${spec.binary}${how}`, ...(build ? { build } : {}) };
+    return { failed: { ...empty, ok: false, error: `benchmark binary not found: ${spec.binary}${how}`, ...(build ? { build } : {}) } };
   }
+  return build ? { build } : {};
+}
 
-  const missing: MissingAllocator[] = [];
-  const series: Series[] = [];
-  const variants = expandMatrix(opts.envMatrix);
-  for (const name of opts.allocators) {
-    const choice = resolveAllocator(name, nativeDir, spec.cwd);
-    const absent = choice.missing ?? (choice.preload && !existsSync(choice.preload) ? { library: choice.preload, debianPackage: '' } : undefined);
-    if (absent) {
-      missing.push({ allocator: name, ...absent, hint: missingHint(choice.name, absent.library, absent.debianPackage) });
-      continue;
-    }
-    for (const knobs of variants) {
-      const label = [choice.name, ...Object.entries(knobs).map(([k, v]) => `${k}=${v}`)].join(' ');
-      series.push({ label, allocator: choice.name, library: choice.preload ?? null, knobs, samples: [], failed: false });
-    }
-  }
-  if (series.length === 0) {
-    return { ...empty, missing, ok: false, error: 'none of the requested allocators is available', ...(build ? { build } : {}) };
-  }
-
-  const failures: RunFailure[] = [];
-  const rounds = opts.warmup + opts.runs;
-  const total = rounds * series.length;
-  let done = 0;
-  for (let round = 0; round < rounds; round++) {
-    const warm = round < opts.warmup;
-    for (const s of series) {
-      if (s.failed) {
-        done++;
-        continue;
-      }
-      throwIfCancelled();
-      const what = warm ? `warm-up ${round + 1}/${opts.warmup}` : `run ${round - opts.warmup + 1}/${opts.runs}`;
-      progress(`${spec.name} · ${s.label} · ${what}`, done / total);
-      const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env, ...opts.env, ...s.knobs };
-      // The series decides the allocator: never inherit someone else's preload.
-      delete env['LD_PRELOAD'];
-      if (s.library) env['LD_PRELOAD'] = s.library;
-      const r = await runInGroup({
-        command: spec.binary,
-        args,
-        cwd: spec.cwd,
-        env,
-        timeoutMs: opts.timeoutMs,
-        signal: opts.signal,
-        ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
-      });
-      done++;
-      if (r.cancelled) throw new CancelledError();
-      let failure = describeFailure(s, r, spec.binary, opts.timeoutMs);
-      let sample: Sample | undefined;
-      if (!failure) {
-        try {
-          const parsed = parseRunOutput(r.stdout, spec.result);
-          sample = {
-            index: s.samples.length,
-            opsPerSec: parsed.value,
-            seconds: parsed.seconds ?? r.wallSeconds,
-            wallSeconds: r.wallSeconds,
-            maxRssKb: parsed.maxRssKb ?? r.peakRssKb ?? null,
-            exitStatus: r.exitStatus,
-          };
-        } catch (e) {
-          if (!(e instanceof OutputParseError)) throw e;
-          failure = {
-            label: s.label,
-            allocator: s.allocator,
-            kind: 'output',
-            message: `unreadable output: ${e.message}`,
-            signal: null,
-            exitStatus: r.exitStatus,
-            stderrTail: tail(r.stderr),
-            stdoutTail: tail(r.stdout),
-            suggestion: spec.result?.regex
-              ? 'check result.regex in .hakmem.json against the output below'
-              : 'the benchmark must print one line `HAKMEM_RESULT {"ops_per_sec": …}`, or set result.regex in .hakmem.json',
-          };
-        }
-      }
-      if (failure) {
-        // One failure spoils the series: its remaining runs are skipped, the others go on.
-        s.failed = true;
-        failures.push(failure);
-        progress(`${spec.name} · ${s.label} · ${failure.message}`, done / total);
-      } else if (!warm && sample) {
-        s.samples.push(sample);
-      }
-    }
-  }
-  throwIfCancelled();
-
-  const root = opts.root;
-  const git = gitState(root ?? spec.cwd);
+/** One record per series that finished with samples, all stamped with the same time, commit and machine. */
+function seriesRecords(opts: SuiteOptions, args: readonly string[], series: readonly Series[], git: BenchRecord['git']): BenchRecord[] {
+  const spec = opts.benchmark;
   const machine = machineInfo();
   const time = new Date().toISOString();
-  const records: BenchRecord[] = series
+  return series
     .filter((s) => !s.failed && s.samples.length > 0)
     .map((s) => ({
       version: RECORD_VERSION,
@@ -267,8 +121,10 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
       samples: s.samples,
       summary: summarize(s.samples),
     }));
+}
 
-  const threshold = opts.noiseThreshold ?? DEFAULT_NOISE_THRESHOLD;
+/** Verdicts within this run, then each record against its baseline in the workspace history. */
+function suiteComparisons(records: readonly BenchRecord[], root: string | undefined, git: BenchRecord['git'], threshold: number): Comparison[] {
   const comparisons: Comparison[] = [];
   // The allocator under development is the subject of every verdict of this run.
   for (const [baseline, candidate] of suitePairs(records)) comparisons.push(compareRecords(baseline, candidate, threshold, 'suite'));
@@ -280,6 +136,34 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
       if (baseline) comparisons.push(compareRecords(baseline.record, r, threshold, baseline.pinned ? 'pinned' : 'history'));
     }
   }
+  return comparisons;
+}
+
+export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
+  const spec = opts.benchmark;
+  const args = opts.quick ? spec.quickArgs : spec.args;
+  const progress: Progress = opts.onProgress ?? ((): void => undefined);
+  const empty: EmptyResult = { benchmark: spec.name, args, records: [], comparisons: [], failures: [], missing: [] };
+
+  const nativeDir = opts.nativeDir ?? spec.cwd;
+  const built = await buildPhase(opts, nativeDir, progress, empty);
+  if ('failed' in built) return built.failed;
+  const { build } = built;
+
+  const { series, missing } = resolveSeries(opts.allocators, opts.envMatrix, nativeDir, spec.cwd);
+  if (series.length === 0) {
+    return { ...empty, missing, ok: false, error: 'none of the requested allocators is available', ...(build ? { build } : {}) };
+  }
+
+  const { warmup, runs, timeoutMs, signal, env, onSpawn } = opts;
+  const plan = { spec, args, warmup, runs, timeoutMs, signal, progress, ...(env ? { env } : {}), ...(onSpawn ? { onSpawn } : {}) };
+  const failures = await runRounds(plan, series);
+  if (opts.signal.aborted) throw new CancelledError();
+
+  const root = opts.root;
+  const git = gitState(root ?? spec.cwd);
+  const records = seriesRecords(opts, args, series, git);
+  const comparisons = suiteComparisons(records, root, git, opts.noiseThreshold ?? DEFAULT_NOISE_THRESHOLD);
   let historyFile: string | undefined;
   if (root && opts.appendHistory && records.length > 0) historyFile = appendHistory(root, records);
   progress(`${spec.name}: done`, 1);
