@@ -6,6 +6,7 @@ import { speedscopeJson } from '../../../server/src/profile/speedscope';
 import type { FlameViewState, HostToFlamePage, SerialisedProfile } from '../../../server/src/protocol/flamePage';
 import { FlameCanvas, type Orientation } from './flameCanvas';
 import { inWebview, postToHost, savedState, saveState } from './host';
+import { flameKeyCommand } from './keyboard';
 import { HotspotTable } from './table';
 import { FlameLayout, matchedWeight, sandwich } from './layout';
 
@@ -301,49 +302,40 @@ for (const v of [callersView, calleesView]) {
   });
 }
 
-/** Keyboard: arrows walk the tree (up/down follow the drawing), Enter zooms, Escape zooms out, G opens the source. */
+/** Keyboard: what each key does is in keyboard.ts; here it is applied to the page. */
 graph.options.canvas.addEventListener('keydown', (e) => {
   if (!tree) return;
-  const sel = graph.selected >= 0 ? graph.selected : graph.zoomRoot;
-  const towardsLeaves = graph.options.orientation === 'flame' ? 'ArrowUp' : 'ArrowDown';
-  const towardsRoot = graph.options.orientation === 'flame' ? 'ArrowDown' : 'ArrowUp';
-  let next = -1;
-  if (e.key === towardsLeaves) next = tree.childStart[sel + 1]! > tree.childStart[sel]! ? tree.childIndex[tree.childStart[sel]!]! : -1;
-  else if (e.key === towardsRoot) next = tree.parent[sel]!;
-  else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-    const p = tree.parent[sel]!;
-    if (p >= 0) {
-      const a = tree.childStart[p]!;
-      const b = tree.childStart[p + 1]!;
-      let i = a;
-      while (i < b && tree.childIndex[i] !== sel) i++;
-      const j = e.key === 'ArrowLeft' ? i - 1 : i + 1;
-      if (j >= a && j < b) next = tree.childIndex[j]!;
-    }
-  } else if (e.key === 'Enter') {
-    zoomTo(sel);
-    e.preventDefault();
-    return;
-  } else if (e.key === 'Escape') {
-    zoomTo(graph.zoomRoot > 0 ? tree.parent[graph.zoomRoot]! : 0);
-    e.preventDefault();
-    return;
-  } else if (e.key === 'g' || e.key === 'G') {
-    if (sel > 0) openFunction(tree.func[sel]!);
-    return;
-  } else if (e.key === 's' || e.key === 'S') {
-    if (sel > 0) pickFunction(tree.func[sel]!, false);
-    return;
-  } else return;
-  e.preventDefault();
-  if (next < 0) return;
-  graph.selected = next;
-  graph.reveal(next);
-  graph.draw();
-  const box = graph.box(next);
-  const r = graph.options.canvas.getBoundingClientRect();
-  if (box) showTooltip(tree, next, r.left + Math.max(0, box.x) + 4, r.top + box.y);
+  const command = flameKeyCommand(tree, graph, graph.options.orientation, e.key);
+  if (!command) return;
+  switch (command.kind) {
+    case 'open':
+      openFunction(tree.func[command.frame]!);
+      return;
+    case 'sandwich':
+      pickFunction(tree.func[command.frame]!, false);
+      return;
+    case 'zoom':
+      zoomTo(command.frame);
+      e.preventDefault();
+      return;
+    case 'edge':
+      e.preventDefault();
+      return;
+    case 'focus':
+      e.preventDefault();
+      focusFrame(tree, command.frame);
+  }
 });
+
+/** Selects a frame, scrolls it into view and shows its tooltip as if hovered. */
+function focusFrame(t: FlameLayout, frame: number): void {
+  graph.selected = frame;
+  graph.reveal(frame);
+  graph.draw();
+  const box = graph.box(frame);
+  const r = graph.options.canvas.getBoundingClientRect();
+  if (box) showTooltip(t, frame, r.left + Math.max(0, box.x) + 4, r.top + box.y);
+}
 
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
 searchBox.addEventListener('input', () => {
