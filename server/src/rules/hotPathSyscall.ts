@@ -17,7 +17,9 @@ export const hotPathSyscall: FunctionRule<'hot-path-syscall'> = hotCallRule(
     defaultSeverity: 'warning',
     description: 'syscalls such as mincore, mmap, munmap, madvise, mprotect, prctl, getrlimit, sched_yield on the hot path (information when only its slow path reaches them)',
   },
-  SYSCALLS, 'enters the kernel', (_ctx, fastPath) =>
-  fastPath ? 'batch it or move it to a function marked __attribute__((cold))' : 'fine while that branch is rare; batch it if it is taken often', {
-  slowPathCap: 'information',
-});
+  SYSCALLS,
+  'enters the kernel',
+  (_ctx, fastPath) =>
+    fastPath ? 'batch it or move it to a function marked __attribute__((cold))' : 'fine while that branch is rare; batch it if it is taken often',
+  { slowPathCap: 'information' },
+);
