@@ -2,8 +2,8 @@ import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../analysis/findings';
 import type { LintResult } from '../analysis/lint';
-import { DEFAULT_SEVERITY, RULE_CODES, type Severity } from '../rules/codes';
-import { RULE_DESCRIPTIONS } from '../rules/descriptions';
+import { RULES } from '../rules';
+import { RULE_CODES, type Severity } from '../rules/codes';
 
 const VERSION = '0.1.0';
 
@@ -59,10 +59,10 @@ export function lintSarif(result: LintResult): string {
               name: 'hakmem',
               version: VERSION,
               informationUri: 'https://hakmem.dev/devtools',
-              rules: RULE_CODES.map((id) => ({
-                id,
-                shortDescription: { text: RULE_DESCRIPTIONS[id] },
-                defaultConfiguration: { level: SARIF_LEVEL[DEFAULT_SEVERITY[id]] },
+              rules: RULES.map((rule) => ({
+                id: rule.code,
+                shortDescription: { text: rule.description },
+                defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
               })),
             },
           },

@@ -160,6 +160,7 @@ export interface PointerFileFacts {
   readonly constants: Readonly<Record<string, number>>;
 }
 
+/** The codes this analysis reports; each is declared (severity, description) in rules/pointerRules.ts. */
 export type PointerCode = 'user-base-mismatch' | 'double-conversion' | 'raw-next-access';
 
 export interface PointerRelated {

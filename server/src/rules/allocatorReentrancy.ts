@@ -14,8 +14,10 @@ const STDOUT_OUTPUT = new Set(['printf', 'vprintf', 'puts']);
 const MALLOC_FAMILY = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'free']);
 
 /** An allocator calling malloc-backed libc re-enters itself (the seeds' realloc → hak_alloc → init → realloc loop). */
-export const allocatorReentrancy: FunctionRule = {
+export const allocatorReentrancy: FunctionRule<'allocator-reentrancy'> = {
   code: 'allocator-reentrancy',
+  defaultSeverity: 'error',
+  description: 'allocating libc calls (realloc, strdup, fopen, printf …) inside allocator internals, which recurse into malloc',
   check(ctx) {
     const internal = ctx.internal;
     if (!internal) return [];

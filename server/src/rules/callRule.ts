@@ -1,5 +1,5 @@
 import type { RuleCode, Severity } from './codes';
-import { calledAs, callsTo, placeFields, placeOf, placePhrase, type FunctionRule, type RuleContext } from './rule';
+import { calledAs, callsTo, placeFields, placeOf, placePhrase, type FunctionRule, type RuleContext, type RuleDeclaration } from './rule';
 
 export interface HotCallOptions {
   /** Severity at most, when the call is only on the slow path (OS calls on refill and purge paths). */
@@ -10,15 +10,16 @@ export interface HotCallOptions {
  * A hot-path rule that flags live calls reaching one of `names`; `advice` ends
  * the message ("blocks", "enters the kernel" … come from `verb`).
  */
-export function hotCallRule(
-  code: RuleCode,
+export function hotCallRule<Code extends RuleCode>(
+  declaration: RuleDeclaration<Code>,
   names: ReadonlySet<string>,
   verb: string,
   advice: string | ((ctx: RuleContext, fastPath: boolean) => string),
   options: HotCallOptions = {},
-): FunctionRule {
+): FunctionRule<Code> {
+  const { code } = declaration;
   return {
-    code,
+    ...declaration,
     check(ctx: RuleContext) {
       if (!ctx.hot) return [];
       const out = [];

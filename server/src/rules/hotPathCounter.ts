@@ -18,8 +18,10 @@ const KIND_WORDS: Record<string, string> = {
  * build. A value the hot path itself reads to decide (a budget compared with a
  * limit, a thread count that is tested) is state, not a statistic.
  */
-export const hotPathCounter: FunctionRule = {
+export const hotPathCounter: FunctionRule<'hot-path-counter'> = {
   code: 'hot-path-counter',
+  defaultSeverity: 'information',
+  description: 'statistics counters (atomic_fetch_add, __atomic_*, ++ on a global or thread-local) on the hot path in the release build, that the hot path never reads to decide',
   check(ctx) {
     if (!ctx.hot) return [];
     const out = [];

@@ -3,8 +3,10 @@ import { calledAs, callsTo, placeFields, placeOf, placePhrase, type FunctionRule
 const GETENV = new Set(['getenv', 'secure_getenv']);
 
 /** getenv scans the whole environment on each call; a cached one-time read is fine. */
-export const hotPathGetenv: FunctionRule = {
+export const hotPathGetenv: FunctionRule<'hot-path-getenv'> = {
   code: 'hot-path-getenv',
+  defaultSeverity: 'warning',
+  description: 'getenv/secure_getenv on the hot path that is not a cached one-time read',
   check(ctx) {
     if (!ctx.hot) return [];
     const out = [];

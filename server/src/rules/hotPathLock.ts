@@ -1,4 +1,5 @@
 import { hotCallRule } from './callRule';
+import type { FunctionRule } from './rule';
 
 const BLOCKING_LOCKS = new Set([
   'pthread_mutex_lock', 'pthread_mutex_timedlock', 'pthread_mutex_clocklock',
@@ -9,4 +10,10 @@ const BLOCKING_LOCKS = new Set([
 ]);
 
 /** A blocking lock serialises every thread through the fast path (the seeds' pool mutex). */
-export const hotPathLock = hotCallRule('hot-path-lock', BLOCKING_LOCKS, 'blocks', 'use per-thread caches or lock-free structures, or move the locked part to a cold slow path');
+export const hotPathLock: FunctionRule<'hot-path-lock'> = hotCallRule(
+  {
+    code: 'hot-path-lock',
+    defaultSeverity: 'warning',
+    description: 'blocking locks (pthread_mutex_lock, pthread_rwlock_*lock, sem_wait …) on the hot path',
+  },
+  BLOCKING_LOCKS, 'blocks', 'use per-thread caches or lock-free structures, or move the locked part to a cold slow path');

@@ -1,4 +1,5 @@
 import { hotCallRule } from './callRule';
+import type { FunctionRule } from './rule';
 
 /** OS calls an allocator makes: mapping, advice, protection, limits, scheduling, memory policy, randomness. */
 const SYSCALLS = new Set([
@@ -10,7 +11,15 @@ const SYSCALLS = new Set([
 ]);
 
 /** A kernel round trip per operation (the seeds' mincore on every free); on a refill or purge path it is expected. */
-export const hotPathSyscall = hotCallRule('hot-path-syscall', SYSCALLS, 'enters the kernel', (_ctx, fastPath) =>
-  fastPath ? 'batch it or move it to a function marked __attribute__((cold))' : 'fine while that branch is rare; batch it if it is taken often', {
-  slowPathCap: 'information',
-});
+export const hotPathSyscall: FunctionRule<'hot-path-syscall'> = hotCallRule(
+  {
+    code: 'hot-path-syscall',
+    defaultSeverity: 'warning',
+    description: 'syscalls such as mincore, mmap, munmap, madvise, mprotect, prctl, getrlimit, sched_yield on the hot path (information when only its slow path reaches them)',
+  },
+  SYSCALLS,
+  'enters the kernel',
+  (_ctx, fastPath) =>
+    fastPath ? 'batch it or move it to a function marked __attribute__((cold))' : 'fine while that branch is rare; batch it if it is taken often',
+  { slowPathCap: 'information' },
+);

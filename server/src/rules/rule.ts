@@ -1,6 +1,7 @@
 import type { ReleaseGuard } from '../config/config';
 import type { CallFact, FileFacts, FunctionFact, SlowBranch, Span } from '../facts/types';
 import { liveAt, type ReachInfo, type SlowStep } from '../hotpath/graph';
+import type { PointerCode } from '../pointers';
 import type { RuleCode, Severity } from './codes';
 
 /** A finding before severity, ignore comments and related information are applied. */
@@ -71,9 +72,30 @@ export function stepPhrase(step: SlowStep, relative: (path: string) => string): 
   }
 }
 
-export interface FunctionRule {
-  readonly code: RuleCode;
+/** What every rule states once; codes, default severities and SARIF metadata are read from it. */
+export interface RuleDeclaration<Code extends string = string> {
+  /** A public contract (CLI JSON, SARIF, ignore comments): add, never rename. */
+  readonly code: Code;
+  readonly defaultSeverity: Severity;
+  /** One line, for SARIF rule metadata. */
+  readonly description: string;
+}
+
+/**
+ * A rule checked function by function against the hot-path model. Declarations
+ * state `Code` in their type (`FunctionRule<'hot-path-io'>`): RuleCode is derived
+ * from them, and the checks use RuleCode, so it cannot be inferred from their bodies.
+ */
+export interface FunctionRule<Code extends string = RuleCode> extends RuleDeclaration<Code> {
   check(ctx: RuleContext): RawFinding[];
+}
+
+/**
+ * A USER/BASE rule (typed `PointerRule<'…'>` for the same reason). Its check is the pointer analysis (pointers/evaluate.ts),
+ * which tracks pointer kinds through each function and reports all three codes in one pass.
+ */
+export interface PointerRule<Code extends PointerCode = PointerCode> extends RuleDeclaration<Code> {
+  readonly check: 'pointer analysis';
 }
 
 /** Live calls (not in dead branches) that reach one of `names`, with the name reached. */
