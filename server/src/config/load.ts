@@ -5,9 +5,10 @@ import { parseBenchmarksConfig } from '../bench/config';
 import { nativeDirFor } from '../bench/workspace';
 import { parsePointerConfig } from '../pointers';
 import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
+import { CONFIG_FILE_NAME } from './file';
 import { guardsTrueInRelease } from './guards';
 
-export const CONFIG_FILE_NAME = '.hakmem.json';
+export { CONFIG_FILE_NAME };
 
 /** A problem in .hakmem.json, located by character offset in its text. */
 export interface ConfigProblem {
