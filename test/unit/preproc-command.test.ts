@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UsageError, type CliIO } from '../../server/src/cli/types';
-import { command } from '../../server/src/preproc/command';
+import { command } from '../../server/src/cli/preproc';
 import { fixturesDir } from '../util/paths';
 
 const dir = join(fixturesDir, 'preproc');

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { defaultConfig, type BuildName, type HakmemConfig } from '../config/config';
+import { findConfigFile } from '../config/file';
 import { CONFIG_FILE_NAME, loadConfigText, type ConfigProblem } from '../config/load';
 import { reachNotice, type ReachNotice } from '../hotpath/reachNotice';
 import { loadC } from '../parse/treeSitter';
@@ -28,13 +29,8 @@ export class ConfigError extends Error {
 
 /** The workspace root for a path: the nearest folder above it holding .hakmem.json, else `fallback`. */
 export function findWorkspaceRoot(start: string, fallback: string): string {
-  let dir = existsSync(start) && statSync(start).isFile() ? dirname(start) : start;
-  for (;;) {
-    if (existsSync(join(dir, CONFIG_FILE_NAME))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return fallback;
-    dir = up;
-  }
+  const found = findConfigFile(existsSync(start) && statSync(start).isFile() ? dirname(start) : start);
+  return found ? dirname(found) : fallback;
 }
 
 /** Loads the root's .hakmem.json; a broken one is an error here (the CLI exits 2), unlike in the editor. */

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Parser, Query } from 'web-tree-sitter';
 import type { BuildName, HakmemConfig } from '../config/config';
-import { GlobSet } from '../config/glob';
+import { GlobSet } from '../util/glob';
 import { FACTS_QUERY } from '../facts/extract';
 import type { FileFacts } from '../facts/types';
 import { computeHotPath, type HotPathModel } from '../hotpath/graph';

@@ -1,6 +1,7 @@
 // The "benchmarks" section of .hakmem.json: typed, validated, with one error per
 // bad key (the rest of the section still loads).
 import { isAbsolute, join, resolve } from 'node:path';
+import { isObject } from '../util/isObject';
 import { checkResultRegex } from './output';
 import { nativePresets, PRESET_NAMES, type BenchmarkSpec, type PresetName, type ResultSpec } from './presets';
 
@@ -17,10 +18,6 @@ export interface BenchmarksConfig {
 
 const KNOWN_KEYS = new Set(['name', 'build', 'binary', 'args', 'quickArgs', 'env', 'cwd', 'result', 'preset', 'source']);
 const NAME = /^[A-Za-z0-9_.-]+$/;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Parses the value of "benchmarks" (already JSON). Paths are relative to `configDir`

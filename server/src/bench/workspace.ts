@@ -1,13 +1,11 @@
 // Which benchmarks a folder has: those of the nearest .hakmem.json above it,
 // else the bundled ones in native/. The workspace root (where history lives)
 // is the folder holding .hakmem.json, or the repository root for the bundled set.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { findConfigFile, readConfigSections } from '../config/file';
 import { parseBenchmarksConfig, type BenchConfigError } from './config';
 import { nativePresets, type BenchmarkSpec } from './presets';
-
-export const CONFIG_FILE = '.hakmem.json';
 
 export interface BenchWorkspace {
   readonly root: string;
@@ -44,30 +42,12 @@ export function nativeDirFor(folder: string): string {
   return bundledNativeDir();
 }
 
-function findConfig(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    const candidate = join(dir, CONFIG_FILE);
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
-
 /** Reads one .hakmem.json's benchmarks; problems come back as errors, never thrown. */
 export function loadBenchWorkspace(configPath: string, nativeDir: string = bundledNativeDir()): BenchWorkspace {
   const root = dirname(configPath);
-  const errors: BenchConfigError[] = [];
-  let value: unknown;
-  try {
-    const syntax: ParseError[] = [];
-    value = parse(readFileSync(configPath, 'utf8'), syntax, { allowTrailingComma: true });
-    if (syntax.length > 0) errors.push({ key: '', message: `${CONFIG_FILE} is not valid JSON (${printParseErrorCode(syntax[0]!.error)} at offset ${syntax[0]!.offset})` });
-  } catch (e) {
-    errors.push({ key: '', message: `cannot read ${configPath}: ${(e as Error).message}` });
-  }
-  const section = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['benchmarks'] : undefined;
+  const { sections, error } = readConfigSections(configPath);
+  const errors: BenchConfigError[] = error ? [{ key: '', message: error }] : [];
+  const section = sections['benchmarks'];
   if (errors.length > 0 || section === undefined) {
     // No benchmarks of its own: the bundled ones, with history kept in this workspace.
     return { root, configPath, benchmarks: nativePresets(nativeDir), errors, nativeDir };
@@ -77,7 +57,7 @@ export function loadBenchWorkspace(configPath: string, nativeDir: string = bundl
 }
 
 export function findBenchWorkspace(cwd: string, nativeDir?: string): BenchWorkspace {
-  const configPath = findConfig(cwd);
+  const configPath = findConfigFile(cwd);
   if (configPath) return loadBenchWorkspace(configPath, nativeDir ?? nativeDirFor(dirname(configPath)));
   const dir = nativeDir ?? nativeDirFor(cwd);
   return { root: dirname(dir), benchmarks: nativePresets(dir), errors: [], nativeDir: dir };

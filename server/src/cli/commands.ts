@@ -8,5 +8,5 @@ export const commands: Record<string, () => Promise<CliCommand>> = {
   bench: async () => (await import('./bench.js')).command,
   profile: async () => (await import('./profile.js')).command,
   flame: async () => (await import('./flame.js')).command,
-  preproc: async () => (await import('../preproc/command.js')).command,
+  preproc: async () => (await import('./preproc.js')).command,
 };

@@ -2,12 +2,12 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/hakmem.schema.json';
 import { parseBenchmarksConfig } from '../bench/config';
-import { nativeDirFor } from '../bench/workspace';
 import { parsePointerConfig } from '../pointers';
 import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
+import { CONFIG_FILE_NAME } from './file';
 import { guardsTrueInRelease } from './guards';
 
-export const CONFIG_FILE_NAME = '.hakmem.json';
+export { CONFIG_FILE_NAME };
 
 /** A problem in .hakmem.json, located by character offset in its text. */
 export interface ConfigProblem {
@@ -113,9 +113,10 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
   }
   const kept = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([k]) => !dropped.has(k)));
   // Sections with rules beyond the schema check themselves; their problems are located the same way.
+  // (A benchmark's errors do not depend on where the bundled presets live, so none is looked for.)
   const semantic = [
     ...(kept.pointers !== undefined ? parsePointerConfig(kept.pointers).errors : []),
-    ...(kept.benchmarks !== undefined ? parseBenchmarksConfig(kept.benchmarks, root, nativeDirFor(root)).errors : []),
+    ...(kept.benchmarks !== undefined ? parseBenchmarksConfig(kept.benchmarks, root).errors : []),
   ];
   for (const error of semantic) {
     const path = error.key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));

@@ -1,4 +1,4 @@
-import { GlobSet } from '../config/glob';
+import { GlobSet } from '../util/glob';
 
 /**
  * Why a function is an entry point of the hot path: named by a pattern

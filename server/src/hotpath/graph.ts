@@ -1,4 +1,4 @@
-import { GlobSet } from '../config/glob';
+import { GlobSet } from '../util/glob';
 import { constantValue } from '../facts/constant';
 import type { CallFact, ColdReason, EarlyExit, FileFacts, FunctionFact, Span } from '../facts/types';
 import { selectEntryPoints, type EntryPoint } from './entryPoints';

@@ -1,5 +1,5 @@
 import { DEFAULT_COLD_PATTERNS } from '../config/config';
-import { GlobSet } from '../config/glob';
+import { GlobSet } from '../util/glob';
 
 /**
  * Name idioms of code that runs once or only to report, beyond the default

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { GlobSet } from '../config/glob';
+import { GlobSet } from '../util/glob';
 
 const SOURCE = /\.(c|h|inc|cc)$/;
 const HEADER = /\.(h|inc)$/;

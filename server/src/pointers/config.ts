@@ -1,3 +1,4 @@
+import { isObject } from '../util/isObject';
 import type { PointerConfig, PointerKind } from './types';
 
 export interface PointerConfigError {
@@ -21,10 +22,6 @@ export const EMPTY_POINTER_CONFIG: PointerConfig = {
   types: {},
   builtins: true,
 };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function kindOf(v: unknown): PointerKind | undefined {
   if (typeof v !== 'string') return undefined;

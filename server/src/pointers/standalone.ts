@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { configFromRaw } from '../config/config';
+import { CONFIG_FILE_NAME, readConfigSections, type ConfigSections } from '../config/file';
 import { syntaxView } from '../parse/syntaxView';
 import type { CLanguage } from '../parse/treeSitter';
 import { defaultPredefines, evaluatePreprocessor, fileIncludeResolver, MacroTable } from '../preproc';
@@ -39,10 +41,13 @@ export interface FolderAnalysis {
  * the CLI go through the workspace layer; this serves tests and benchmarks.
  */
 export function analyzeFolder(lang: CLanguage, root: string, defines: Record<string, string> = { HAKMEM_BUILD_RELEASE: '1', NDEBUG: '1' }): FolderAnalysis {
-  const configPath = join(root, '.hakmem.json');
-  const raw = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')) as { pointers?: unknown; includePaths?: string[] }) : {};
-  const { config, errors } = parsePointerConfig(raw.pointers);
-  const includePaths = [root, ...(raw.includePaths ?? []).map((p) => resolve(root, p))];
+  const configPath = join(root, CONFIG_FILE_NAME);
+  const file: ConfigSections = existsSync(configPath) ? readConfigSections(configPath) : { sections: {} };
+  const settings = configFromRaw(root, file.sections);
+  const parsed = parsePointerConfig(settings.pointers);
+  const config = parsed.config;
+  const errors = [...(file.error ? [{ key: '', message: file.error }] : []), ...parsed.errors];
+  const includePaths = [root, ...settings.includePaths];
   const resolver = fileIncludeResolver(includePaths);
   const parser = lang.newParser();
   const files: PointerFileFacts[] = [];

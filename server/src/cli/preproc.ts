@@ -1,14 +1,24 @@
+// `hakmem preproc`: which lines of a file a build compiles, its #includes, and
+// what a macro means at a line, from the preprocessor engine.
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { ArgWords } from '../cli/args';
+import { defaultConfig } from '../config/config';
 import { CONFIG_FILE_NAME, loadConfigText } from '../config/load';
-import { UsageError, type CliCommand, type CliIO } from '../cli/types';
-import { macroSignature } from './define';
-import { evaluatePreprocessor } from './evaluate';
-import { MacroTable } from './macroTable';
-import { defaultPredefines, type BuildKind } from './predefines';
-import { fileIncludeResolver } from './resolver';
-import type { ConditionalRecord, IncludeRecord, MacroDef, PreprocProblem, PreprocResult } from './types';
+import {
+  defaultPredefines,
+  evaluatePreprocessor,
+  fileIncludeResolver,
+  macroSignature,
+  MacroTable,
+  type BuildKind,
+  type ConditionalRecord,
+  type IncludeRecord,
+  type MacroDef,
+  type PreprocProblem,
+  type PreprocResult,
+} from '../preproc';
+import { ArgWords } from './args';
+import { UsageError, type CliCommand, type CliIO } from './types';
 
 interface PreprocArgs {
   files: string[];
@@ -52,19 +62,17 @@ function parseArgs(args: readonly string[]): PreprocArgs {
 /** Defines of the build from .hakmem.json (or the defaults), then -D/-U from the command line. */
 function configuredDefines(args: PreprocArgs, io: CliIO): { defines: MacroTable; includePaths: string[] } | undefined {
   const configPath = resolve(io.cwd, CONFIG_FILE_NAME);
-  let build: { defines: Readonly<Record<string, string>>; undefines: readonly string[] };
-  let includePaths: readonly string[] = [];
+  let config = defaultConfig(io.cwd);
   if (existsSync(configPath)) {
     const loaded = loadConfigText(io.cwd, readFileSync(configPath, 'utf8'));
     if (loaded.problems.length > 0) {
       io.err(`hakmem preproc: ${CONFIG_FILE_NAME}: ${loaded.problems[0]!.key} ${loaded.problems[0]!.message}\n`);
       return undefined;
     }
-    build = loaded.config.builds[args.build];
-    includePaths = loaded.config.includePaths;
-  } else {
-    build = args.build === 'release' ? { defines: { HAKMEM_BUILD_RELEASE: '1', NDEBUG: '1' }, undefines: [] } : { defines: { HAKMEM_BUILD_RELEASE: '0' }, undefines: [] };
+    config = loaded.config;
   }
+  const build = config.builds[args.build];
+  const includePaths = config.includePaths;
   const table = MacroTable.from({ ...defaultPredefines(), ...build.defines, ...args.defines });
   for (const u of [...build.undefines, ...args.undefines]) table.undef(u);
   return { defines: table, includePaths: [...args.includePaths.map((p) => resolve(io.cwd, p)), ...includePaths] };
