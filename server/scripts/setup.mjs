@@ -106,7 +106,7 @@ const jobs = {
   '--bench': () => {
     setup();
     const which = process.argv[3] ?? 'lint';
-    run(process.execPath, [join(root, `out/test/bench/${which}.js`), ...process.argv.slice(4)]);
+    run(process.execPath, [join(root, `out/test/figures/${which}.js`), ...process.argv.slice(4)]);
   },
 };
 
