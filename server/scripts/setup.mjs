@@ -70,8 +70,13 @@ export function ensureNodeModules() {
   writeFileSync(stamp, lockHash + '\n');
 }
 
-export function buildAll() {
+/** `tsc -b`: the extension's, the server's and the tests' TypeScript into out/ (no bundles). */
+export function compileTypeScript() {
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+}
+
+export function buildAll() {
+  compileTypeScript();
   run(process.execPath, [join(root, 'server/scripts/build.mjs')]);
   if (existsSync(join(root, 'native/Makefile'))) run('make', ['-s', '-C', 'native', `-j${2}`]);
 }
@@ -106,7 +111,7 @@ const jobs = {
   '--bench': () => {
     setup();
     const which = process.argv[3] ?? 'lint';
-    run(process.execPath, [join(root, `out/test/bench/${which}.js`), ...process.argv.slice(4)]);
+    run(process.execPath, [join(root, `out/test/figures/${which}.js`), ...process.argv.slice(4)]);
   },
 };
 

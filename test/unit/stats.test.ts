@@ -132,7 +132,7 @@ describe('verdict', () => {
 
   it('a 3% shift at 2% CV is detected in at least 90% of comparisons (N = 30 runs)', () => {
     // With N = 10 no valid 95% interval can lie wholly beyond 1% often enough for 90%
-    // (see test/bench/stats.ts for the detection rate by N); 30 runs can.
+    // (see test/figures/stats.ts for the detection rate by N); 30 runs can.
     const trials = 300;
     const { faster } = changeRate(trials, 30, 0.03, 0.02, 7);
     assert.ok(faster >= 0.9 * trials, `${faster} of ${trials} detected`);

@@ -1,3 +1,4 @@
+// Needs gcc, and perf or valgrind: captures profiles of a program compiled here.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // Prints the bundled allocator against glibc, mimalloc, jemalloc and tcmalloc
 // on the four bundled benchmarks: median ops/s over interleaved runs, peak RSS,
 // and each allocator's ratio to ours.
-//   node out/test/bench/native.js [--runs N] [--quick] [--bench a,b] [--allocators x,y]
+//   node out/test/figures/native.js [--runs N] [--quick] [--bench a,b] [--allocators x,y]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { resolveAllocator, type AllocatorChoice } from '../../server/src/bench/allocators';
@@ -21,7 +21,7 @@ interface Sample {
 }
 
 const DEFAULT_ALLOCATORS = ['hakmem', 'system', 'mimalloc', 'jemalloc', 'tcmalloc'];
-const USAGE = 'usage: node out/test/bench/native.js [--runs N] [--quick] [--bench larson,random_mixed,...] [--allocators hakmem,system,...]';
+const USAGE = 'usage: node out/test/figures/native.js [--runs N] [--quick] [--bench larson,random_mixed,...] [--allocators hakmem,system,...]';
 
 function parseOptions(argv: string[]): Options {
   const options: Options = { runs: 5, quick: false, benches: undefined, allocators: DEFAULT_ALLOCATORS };

@@ -1,5 +1,5 @@
 // Precision and recall of the USER/BASE analysis over every fixture, and its cost:
-// `npx tsc -b && node out/test/bench/pointers.js [--no-timing]`.
+// `npx tsc -b && node out/test/figures/pointers.js [--no-timing]`.
 // A fixture line marked `// expect: <code>` must be flagged with that code; anything else flagged is a false positive.
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';

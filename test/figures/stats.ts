@@ -1,7 +1,7 @@
 // Figures for the benchmark verdict: how often identical distributions are
 // called a change (false positives), how often a real 3% shift is detected by
 // number of runs, and what one comparison costs.
-//   node out/test/bench/stats.js [trials]
+//   node out/test/figures/stats.js [trials]
 import { compareSamples, normalSource, seededRandom } from '../../server/src/bench/stats';
 
 const trials = Number(process.argv[2] ?? 1000);

@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { perfEvent } from '../../server/src/profile/tools';
-import { cliPath, fixturesDir, repoRoot } from '../util/paths';
+import { runCli, type CliRun } from '../util/cli';
+import { fixturesDir } from '../util/paths';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hakmem-flame-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const fixtures = join(fixturesDir, 'profile');
 
-function hakmem(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: tmp, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function hakmem(...args: string[]): CliRun {
+  return runCli(args, tmp);
 }
 
 describe('hakmem flame / hakmem profile', () => {
@@ -58,19 +56,5 @@ describe('hakmem flame / hakmem profile', () => {
     assert.equal(hakmem('profile').status, 2);
     assert.equal(hakmem('profile', 'no_such_bench').status, 2);
     assert.equal(hakmem('profile', 'fixed_size', '--tool', 'gprof').status, 2);
-  });
-
-  it('profiles a bundled benchmark under the bundled profiling allocator', (t) => {
-    const binary = join(repoRoot, 'native', 'build', 'bench', 'bench_random_mixed');
-    const lib = join(repoRoot, 'native', 'build', 'prof', 'libhakmem.so');
-    if (!existsSync(binary) || !existsSync(lib)) return t.skip('native/ is not built (make -C native)');
-    const choice = perfEvent();
-    if ('problem' in choice) return t.skip(choice.problem);
-    const outDir = join(tmp, 'prof');
-    const r = hakmem('profile', 'random_mixed', '--args', '1000000 1024 42 16 1024', '--out-dir', outDir);
-    assert.equal(r.status, 0, r.stderr);
-    assert.ok(existsSync(join(outDir, 'perf.data')) && existsSync(join(outDir, 'profile.folded')) && existsSync(join(outDir, 'flame.html')));
-    assert.match(r.stdout, /self%\s+total%/);
-    assert.match(readFileSync(join(outDir, 'profile.folded'), 'utf8'), /main;.*hak_(alloc|free)/);
   });
 });

@@ -1,4 +1,4 @@
-// Throughput of the line-level preprocessor: `node out/test/bench/preproc.js [FILE.c ...]`.
+// Throughput of the line-level preprocessor: `node out/test/figures/preproc.js [FILE.c ...]`.
 // Without arguments it generates allocator-like C (10 MB and 5,000 lines) and times both;
 // given files (e.g. sqlite3.c) it times those. Prints MB/s and milliseconds per run.
 import { readFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 //  - perf script folding throughput and peak memory on generated 100 MB and 500 MB files
 //    (each parsed in its own process, so peak RSS belongs to the parse alone);
 //  - first paint of a 200,000-node profile and zoom time in headless Chromium.
-// Run: node out/test/bench/profile.js [--mb 500] [--skip-browser]
+// Run: node out/test/figures/profile.js [--mb 500] [--skip-browser]
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
