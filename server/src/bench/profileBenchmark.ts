@@ -60,11 +60,11 @@ export function fewSamplesWarning(samples: number | undefined, runs: number): st
   );
 }
 
-export async function profileBenchmark(o: BenchmarkProfileOptions): Promise<BenchmarkProfile> {
-  const name = o.allocator ?? 'hakmem-prof';
+/** The allocator a profile loads, or a ProfilePrepareError saying why it cannot (unknown name, not installed). */
+function chooseAllocator(name: string, nativeDir: string, cwd: string): AllocatorChoice {
   let allocator: AllocatorChoice;
   try {
-    allocator = resolveAllocator(name, o.nativeDir, o.cwd);
+    allocator = resolveAllocator(name, nativeDir, cwd);
   } catch (e) {
     throw new ProfilePrepareError((e as Error).message);
   }
@@ -73,27 +73,83 @@ export async function profileBenchmark(o: BenchmarkProfileOptions): Promise<Benc
       `${allocator.name} is not available (${allocator.missing.library})${allocator.missing.debianPackage ? `: apt-get install ${allocator.missing.debianPackage}` : ''}`,
     );
   }
+  return allocator;
+}
+
+interface CaptureUnder {
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  readonly nativeDir: string;
+  readonly tool: ProfileTool;
+  readonly outDir: string;
+  readonly minSamples: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (message: string) => void;
+}
+
+/** Captures the command with the allocator preloaded (none: as it is), and judges whether the profile has samples enough. */
+async function captureUnder(allocator: AllocatorChoice | undefined, c: CaptureUnder): Promise<CaptureResult & { warning?: string; trusted: boolean }> {
+  if (allocator?.preload && !existsSync(allocator.preload)) throw new ProfilePrepareError(`${allocator.preload} is not built: make -C ${c.nativeDir}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...c.env };
+  // The profile decides the allocator: never inherit someone else's preload.
+  if (allocator) delete env['LD_PRELOAD'];
+  if (allocator?.preload) env['LD_PRELOAD'] = allocator.preload;
+  const captured = await captureProfile({
+    command: c.command,
+    env,
+    cwd: c.cwd,
+    tool: c.tool,
+    outDir: c.outDir,
+    minSamples: c.minSamples,
+    ...(c.signal ? { signal: c.signal } : {}),
+    ...(c.onProgress ? { onProgress: c.onProgress } : {}),
+  });
+  const warning = fewSamplesWarning(captured.samples, captured.runs);
+  return { ...captured, ...(warning ? { warning } : {}), trusted: warning === undefined };
+}
+
+export interface CommandProfileOptions {
+  readonly command: readonly string[];
+  /** Allocator name or library path to preload; none runs the command as it is. */
+  readonly allocator?: string;
+  readonly nativeDir: string;
+  readonly cwd: string;
+  readonly tool: ProfileTool;
+  readonly outDir: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (message: string) => void;
+}
+
+/**
+ * Profiles any command. It is recorded once: a command of the user's own is
+ * not repeated behind their back, so a short one gets the few-samples warning.
+ */
+export async function profileCommand(o: CommandProfileOptions): Promise<CaptureResult & { warning?: string; trusted: boolean }> {
+  const allocator = o.allocator !== undefined ? chooseAllocator(o.allocator, o.nativeDir, o.cwd) : undefined;
+  return captureUnder(allocator, { ...o, env: {}, minSamples: 0 });
+}
+
+export async function profileBenchmark(o: BenchmarkProfileOptions): Promise<BenchmarkProfile> {
+  const name = o.allocator ?? 'hakmem-prof';
+  const allocator = chooseAllocator(name, o.nativeDir, o.cwd);
   let build: BuildResult | undefined;
   if (o.build !== false) {
     o.onProgress?.(`building ${o.spec.name} and the libraries it loads`);
     build = await buildForRun(o.spec, [name], o.nativeDir, o.signal);
     if (!build.ok) throw new ProfilePrepareError(build.error ?? 'build failed', build);
   }
-  if (allocator.preload && !existsSync(allocator.preload)) throw new ProfilePrepareError(`${allocator.preload} is not built: make -C ${o.nativeDir}`);
   if (!existsSync(o.spec.binary)) throw new ProfilePrepareError(`${o.spec.binary} is not built${o.spec.build ? `: ${o.spec.build} in ${o.spec.cwd}` : ''}`);
-  const env: NodeJS.ProcessEnv = { ...process.env, ...o.spec.env };
-  delete env['LD_PRELOAD'];
-  if (allocator.preload) env['LD_PRELOAD'] = allocator.preload;
-  const captured = await captureProfile({
+  const captured = await captureUnder(allocator, {
     command: [o.spec.binary, ...(o.args ?? o.spec.args)],
-    env,
+    env: o.spec.env,
     cwd: o.spec.cwd,
+    nativeDir: o.nativeDir,
     tool: o.tool,
     outDir: o.outDir,
     minSamples: o.minSamples ?? DEFAULT_MIN_SAMPLES,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  const warning = fewSamplesWarning(captured.samples, captured.runs);
-  return { ...captured, allocator, ...(build && !build.skipped ? { build } : {}), ...(warning ? { warning } : {}), trusted: warning === undefined };
+  return { ...captured, allocator, ...(build && !build.skipped ? { build } : {}) };
 }

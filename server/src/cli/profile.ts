@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ArgWords } from './args';
-import { resolveAllocator } from '../bench/allocators';
 import { findBenchWorkspace } from '../bench/workspace';
-import { captureProfile, CaptureError, type CaptureFiles, type ProfileTool } from '../profile/capture';
+import { CaptureError, type CaptureFiles, type ProfileTool } from '../profile/capture';
 import type { ProfileModel } from '../profile/model';
-import { fewSamplesWarning, profileBenchmark, ProfilePrepareError } from '../bench/profileBenchmark';
+import { profileBenchmark, profileCommand, ProfilePrepareError } from '../bench/profileBenchmark';
 import { standalonePage } from '../pages/standalone';
 import { hotspotReport } from '../profile/report';
-import { UsageError, type CliCommand, type CliIO } from './types';
+import { UsageError, type CliCommand } from './types';
 
 interface ProfileArgs {
   benchmark?: string;
@@ -51,37 +49,6 @@ function parseArgs(args: readonly string[]): ProfileArgs {
   if (!out.benchmark && out.command.length === 0) throw new UsageError('name a benchmark, or give a command after --');
   if (out.benchmark && out.command.length > 0) throw new UsageError('give either a benchmark or a command after --, not both');
   return out;
-}
-
-/** Profiles any command, under the allocator given (LD_PRELOAD) or as it is. */
-async function profileCommand(
-  command: readonly string[],
-  allocatorName: string | undefined,
-  nativeDir: string,
-  tool: ProfileTool,
-  outDir: string,
-  io: CliIO,
-): Promise<{ model: ProfileModel; files: CaptureFiles; samples?: number; runs: number; warning?: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (allocatorName) {
-    let allocator;
-    try {
-      allocator = resolveAllocator(allocatorName, nativeDir, io.cwd);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (allocator.missing) {
-      const how = allocator.missing.debianPackage ? `install the Debian package ${allocator.missing.debianPackage}` : 'check the path';
-      throw new ProfilePrepareError(`allocator ${allocator.name} is not available (${allocator.missing.library}): ${how}`);
-    }
-    if (allocator.preload) {
-      if (!existsSync(allocator.preload)) throw new ProfilePrepareError(`${allocator.preload} is missing: build it with \`make -C ${nativeDir}\``);
-      env.LD_PRELOAD = allocator.preload;
-    }
-  }
-  const captured = await captureProfile({ command, env, cwd: io.cwd, tool, outDir, signal: io.signal, onProgress: (m) => io.err(`${m}\n`) });
-  const warning = fewSamplesWarning(captured.samples, captured.runs);
-  return { ...captured, ...(warning ? { warning } : {}) };
 }
 
 function stamp(): string {
@@ -128,7 +95,16 @@ export const command: CliCommand = {
           onProgress: (m) => io.err(`${m}\n`),
         });
       } else {
-        result = await profileCommand(opts.command, allocatorName, ws.nativeDir, opts.tool, outDir, io);
+        result = await profileCommand({
+          command: opts.command,
+          ...(allocatorName ? { allocator: allocatorName } : {}),
+          nativeDir: ws.nativeDir,
+          cwd: io.cwd,
+          tool: opts.tool,
+          outDir,
+          signal: io.signal,
+          onProgress: (m) => io.err(`${m}\n`),
+        });
       }
     } catch (e) {
       if (e instanceof ProfilePrepareError) {
