@@ -38,10 +38,3 @@ export const area = d3Area as unknown as <T>() => AreaGenerator<T>;
 
 /** 12345678 -> "12.3M" */
 export const formatRate = (n: number): string => (Number.isFinite(n) ? format('.3~s')(n) : 'n/a');
-
-/** 1.032 -> "+3.2%" */
-export const formatChange = (ratio: number): string => {
-  if (!Number.isFinite(ratio)) return 'n/a';
-  const pct = (ratio - 1) * 100;
-  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
-};
