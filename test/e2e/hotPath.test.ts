@@ -51,8 +51,8 @@ test('a seeded hot-path hazard is flagged, explained and fixed from the lightbul
     await workbench.gotoLine(lineOf(suite.workspace.path(HAZARD_FILE), HAZARD_LINE_TEXT));
     assert.equal(await workbench.fadedLine(HAZARD_LINE_TEXT).count(), 0, 'the hazard is compiled in, so not faded');
     await workbench.applyLightbulbFix(WRAP_FIX);
-    const text = await workbench.editorText();
-    assert.match(text, /#if !HAKMEM_BUILD_RELEASE\s*\n\s*fprintf\(stderr, "refill %zu\\n", size\);\s*\n\s*#endif/);
+    // The guard appears around the statement (the edit lands asynchronously, so wait for it).
+    await workbench.waitForEditorText(/#if !HAKMEM_BUILD_RELEASE\s*\n\s*fprintf\(stderr, "refill %zu\\n", size\);\s*\n\s*#endif/);
     await workbench.problemRows('hakmem', 'hot-path-io').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await workbench.squiggles().first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     // The newly guarded statement is faded too.

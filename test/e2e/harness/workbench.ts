@@ -82,15 +82,27 @@ export class Workbench {
     await this.page.keyboard.press('Home');
   }
 
-  /** The active editor's text as shown (all lines; the test files are short enough to be rendered whole). */
-  async editorText(): Promise<string> {
-    const lines = await this.activeEditor().locator('.view-lines .view-line').evaluateAll((nodes) =>
-      nodes
-        .map((n) => ({ top: parseFloat((n as HTMLElement).style.top || '0'), text: n.textContent ?? '' }))
-        .sort((a, b) => a.top - b.top)
-        .map((l) => l.text),
+  /**
+   * Waits until the rendered text of the active editor matches `pattern` and returns it. An edit
+   * applied from a lightbulb or a command reaches the buffer asynchronously (the code action may be
+   * resolved by the server first), so reading the text once right after the click races it.
+   */
+  async waitForEditorText(pattern: RegExp, timeout = UI_TIMEOUT): Promise<string> {
+    const handle = await this.page.waitForFunction(
+      ({ selector, source, flags }) => {
+        const nodes = Array.from(document.querySelectorAll(`${selector} .view-lines .view-line`)) as HTMLElement[];
+        const text = nodes
+          .map((n) => ({ top: parseFloat(n.style.top || '0'), text: n.textContent ?? '' }))
+          .sort((a, b) => a.top - b.top)
+          .map((l) => l.text)
+          .join('\n')
+          .replace(/\u00a0/g, ' ');
+        return new RegExp(source, flags).test(text) ? text : false;
+      },
+      { selector: ACTIVE_EDITOR, source: pattern.source, flags: pattern.flags },
+      { timeout },
     );
-    return plain(lines.join('\n'));
+    return (await handle.jsonValue()) as string;
   }
 
   /** Replaces the whole buffer of the active editor with `text` and saves it. */
