@@ -16,7 +16,9 @@ const unitNeeds = ['typescript/bin/tsc', 'web-tree-sitter/web-tree-sitter.wasm',
 function prepareUnit() {
   const missing = unitNeeds.filter((p) => !existsSync(join(root, 'node_modules', p)));
   if (missing.length > 0) {
-    console.error(`hakmem: node_modules lacks ${missing.join(', ')}: run \`npm run build\` (it runs npm ci) once, then \`npm run test:unit\``);
+    console.error(
+      `hakmem: node_modules lacks ${missing.join(', ')}: run \`npm run build\` (it runs npm ci) once, then \`npm run test:unit\``,
+    );
     process.exit(1);
   }
   try {

@@ -37,7 +37,13 @@ export class BenchmarkLenses implements vscode.CodeLensProvider {
         for (let i = 0; i < document.lineCount; i++) {
           const text = document.lineAt(i).text;
           // A rule whose target names the benchmark's binary (possibly through a variable path).
-          if (/^[^\t#=]*:(?!=)/.test(text) && text.split(':')[0]!.split(/\s+/).some((t) => t.endsWith(binary))) {
+          if (
+            /^[^\t#=]*:(?!=)/.test(text) &&
+            text
+              .split(':')[0]!
+              .split(/\s+/)
+              .some((t) => t.endsWith(binary))
+          ) {
             add(i, b.name);
             break;
           }

@@ -14,7 +14,10 @@ import { ResultsPanel } from './resultsPanel';
 import type { HakmemStatusBar } from './statusBar';
 import { requireTrust } from './trust';
 
-type Node = { kind: 'benchmark'; info: BenchmarkInfo } | { kind: 'allocators' } | { kind: 'allocator'; name: string; available: boolean; hint?: string };
+type Node =
+  | { kind: 'benchmark'; info: BenchmarkInfo }
+  | { kind: 'allocators' }
+  | { kind: 'allocator'; name: string; available: boolean; hint?: string };
 
 /** The Benchmarks view, the Run / Compare / Profile commands and the panels they open. */
 export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -81,7 +84,9 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
         return item;
       }
       case 'allocators':
-        return Object.assign(new vscode.TreeItem('Allocators', vscode.TreeItemCollapsibleState.Collapsed), { iconPath: new vscode.ThemeIcon('library') });
+        return Object.assign(new vscode.TreeItem('Allocators', vscode.TreeItemCollapsibleState.Collapsed), {
+          iconPath: new vscode.ThemeIcon('library'),
+        });
       case 'allocator': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
         item.description = node.available ? 'available' : `missing — ${node.hint ?? ''}`;
@@ -100,7 +105,13 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
       return [];
     }
     if (!node) return [...list.benchmarks.map((info): Node => ({ kind: 'benchmark', info })), { kind: 'allocators' }];
-    if (node.kind === 'allocators') return list.allocators.map((a): Node => ({ kind: 'allocator', name: a.name, available: a.available, ...(a.hint ? { hint: a.hint } : {}) }));
+    if (node.kind === 'allocators')
+      return list.allocators.map((a): Node => ({
+        kind: 'allocator',
+        name: a.name,
+        available: a.available,
+        ...(a.hint ? { hint: a.hint } : {}),
+      }));
     return [];
   }
 
@@ -156,7 +167,13 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
       { canPickMany: true, placeHolder: 'Allocators to compare (the first is the baseline)' },
     );
     if (!picks || picks.length === 0) return;
-    await this.execute({ benchmark, allocators: picks.map((p) => p.label), runs: s.runs, timeoutSeconds: s.timeoutSeconds, noiseThreshold: s.noiseThreshold });
+    await this.execute({
+      benchmark,
+      allocators: picks.map((p) => p.label),
+      runs: s.runs,
+      timeoutSeconds: s.timeoutSeconds,
+      noiseThreshold: s.noiseThreshold,
+    });
   }
 
   /** A/B over environment knobs: every value of one HAKMEM_* variable becomes its own series. */
@@ -165,11 +182,24 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     const benchmark = await this.pickBenchmark(given);
     if (!benchmark) return;
     const list = await this.benchmarks();
-    const knob = await vscode.window.showQuickPick(list.envKnobs.length ? list.envKnobs : ['HAKMEM_'], { placeHolder: 'Environment variable (read with getenv in this workspace)' });
+    const knob = await vscode.window.showQuickPick(list.envKnobs.length ? list.envKnobs : ['HAKMEM_'], {
+      placeHolder: 'Environment variable (read with getenv in this workspace)',
+    });
     if (!knob) return;
-    const values = await vscode.window.showInputBox({ prompt: `Values of ${knob}, comma-separated`, value: '0,1', validateInput: (v) => (v.split(',').filter((x) => x.trim()).length >= 2 ? undefined : 'Give at least two values') });
+    const values = await vscode.window.showInputBox({
+      prompt: `Values of ${knob}, comma-separated`,
+      value: '0,1',
+      validateInput: (v) => (v.split(',').filter((x) => x.trim()).length >= 2 ? undefined : 'Give at least two values'),
+    });
     if (!values) return;
-    await this.run(benchmark, ['hakmem'], { matrix: { [knob]: values.split(',').map((v) => v.trim()).filter(Boolean) } });
+    await this.run(benchmark, ['hakmem'], {
+      matrix: {
+        [knob]: values
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      },
+    });
   }
 
   private async execute(params: RunBenchmarkParams): Promise<void> {
@@ -215,7 +245,11 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
       const d = new vscode.Diagnostic(
         new vscode.Range(p.line - 1, Math.max(0, p.column - 1), p.line - 1, Math.max(0, p.column - 1) + 1),
         p.message,
-        p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+        p.severity === 'error'
+          ? vscode.DiagnosticSeverity.Error
+          : p.severity === 'warning'
+            ? vscode.DiagnosticSeverity.Warning
+            : vscode.DiagnosticSeverity.Information,
       );
       d.source = 'hakmem build';
       byFile.set(p.file, [...(byFile.get(p.file) ?? []), d]);
@@ -233,7 +267,11 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
   }
 
   async openProfileFile(): Promise<void> {
-    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open profile', filters: { Profiles: ['txt', 'folded', 'perf', 'out', 'json', '*'] } });
+    const files = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Open profile',
+      filters: { Profiles: ['txt', 'folded', 'perf', 'out', 'json', '*'] },
+    });
     if (files?.[0]) await this.loadProfile({ inputPath: files[0].fsPath });
   }
 
@@ -241,7 +279,11 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     const cancel = new vscode.CancellationTokenSource();
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `HAKMEM: ${params.benchmark ? `profiling ${params.benchmark}` : 'opening profile'}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `HAKMEM: ${params.benchmark ? `profiling ${params.benchmark}` : 'opening profile'}`,
+          cancellable: true,
+        },
         async (_p, token) => {
           token.onCancellationRequested(() => cancel.cancel());
           return this.client.sendRequest(Requests.profile, params, cancel.token);
@@ -250,7 +292,10 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
       if (params.benchmark) this.buildProblems.clear();
       const folded = result.files.find((f) => f.endsWith('.folded')) ?? result.files[0];
       this.flame.show(result.profile, { title: result.title, ...(folded ? { path: folded } : {}) });
-      const top = result.hotFunctions.slice(0, 3).map((h) => `${h.name} ${h.selfPct.toFixed(1)}%`).join(', ');
+      const top = result.hotFunctions
+        .slice(0, 3)
+        .map((h) => `${h.name} ${h.selfPct.toFixed(1)}%`)
+        .join(', ');
       this.log.info(`profile ${result.title}${result.samples !== undefined ? ` (${result.samples} samples)` : ''}: ${top}`);
       if (result.warning) {
         this.log.warn(result.warning);
@@ -278,13 +323,19 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     const found = await this.client.sendRequest(Requests.locateFunction, { name });
     if (found.uri) {
       const position = new vscode.Position(found.line ?? 0, found.character ?? 0);
-      await vscode.window.showTextDocument(vscode.Uri.parse(found.uri), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+      await vscode.window.showTextDocument(vscode.Uri.parse(found.uri), {
+        selection: new vscode.Range(position, position),
+        viewColumn: vscode.ViewColumn.One,
+      });
       return;
     }
     if (file) {
       const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
       try {
-        await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+        await vscode.window.showTextDocument(vscode.Uri.file(file), {
+          selection: new vscode.Range(position, position),
+          viewColumn: vscode.ViewColumn.One,
+        });
         return;
       } catch {
         // fall through to the message

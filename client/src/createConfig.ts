@@ -23,7 +23,9 @@ export async function createConfig(client: LanguageClient, output: vscode.LogOut
   } else {
     await vscode.window.showTextDocument(proposed, { preview: true });
   }
-  const question = proposal.exists ? `Replace the existing ${proposal.path} with the proposed configuration?` : `Write the proposed configuration to ${proposal.path}?`;
+  const question = proposal.exists
+    ? `Replace the existing ${proposal.path} with the proposed configuration?`
+    : `Write the proposed configuration to ${proposal.path}?`;
   const answer = await vscode.window.showInformationMessage(question, { modal: true, detail: proposal.summary.join('\n') }, 'Write');
   if (answer !== 'Write') return;
   // What the user sees is what is written, edits in the preview included.

@@ -12,7 +12,9 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('HAKMEM', { log: true });
   context.subscriptions.push(output);
-  output.info(`HAKMEM DevTools ${context.extension.packageJSON.version as string} activating (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+  output.info(
+    `HAKMEM DevTools ${context.extension.packageJSON.version as string} activating (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`,
+  );
 
   const status = new HakmemStatusBar();
   context.subscriptions.push(status);
@@ -28,7 +30,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     benchmarks,
     vscode.window.registerTreeDataProvider('hakmem.benchmarks', benchmarks),
-    vscode.languages.registerCodeLensProvider([{ scheme: 'file', language: 'c' }, { scheme: 'file', language: 'makefile' }, { scheme: 'file', pattern: '**/Makefile' }], lenses),
+    vscode.languages.registerCodeLensProvider(
+      [
+        { scheme: 'file', language: 'c' },
+        { scheme: 'file', language: 'makefile' },
+        { scheme: 'file', pattern: '**/Makefile' },
+      ],
+      lenses,
+    ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hakmem')) {
         const settings: ConfigurationSettings = { hakmem: serverSettings() };

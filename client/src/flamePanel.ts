@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import { flamePageHtml } from '../../server/src/pages/flamePage';
-import { acceptPageMessage, isFlamePageToHost, type FlameViewState, type HostToFlamePage, type SerialisedProfile } from '../../server/src/protocol';
+import {
+  acceptPageMessage,
+  isFlamePageToHost,
+  type FlameViewState,
+  type HostToFlamePage,
+  type SerialisedProfile,
+} from '../../server/src/protocol';
 import { createMediaPanel, mediaScriptUri } from './webviewHost';
 
 export interface FlameSource {

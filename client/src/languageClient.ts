@@ -19,7 +19,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const initializationOptions: InitializationOptions = { settings: serverSettings(), trusted: vscode.workspace.isTrusted, reachNotice: true };
+  const initializationOptions: InitializationOptions = {
+    settings: serverSettings(),
+    trusted: vscode.workspace.isTrusted,
+    reachNotice: true,
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'c' },

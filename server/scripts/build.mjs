@@ -80,4 +80,7 @@ await bundle(browserEntries, { platform: 'browser', format: 'iife', target: 'chr
 
 mkdirSync(join(root, 'server/dist'), { recursive: true });
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(root, 'server/dist/web-tree-sitter.wasm'));
-copyFileSync(join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'), join(root, 'server/dist/tree-sitter-c.wasm'));
+copyFileSync(
+  join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'),
+  join(root, 'server/dist/tree-sitter-c.wasm'),
+);

@@ -30,9 +30,7 @@ function onPath(cmd) {
 }
 
 function libExists(name) {
-  return ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib'].some((d) =>
-    existsSync(join(d, name)),
-  );
+  return ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib'].some((d) => existsSync(join(d, name)));
 }
 
 function run(cmd, args, opts = {}) {
@@ -64,7 +62,9 @@ export function ensureSystemPackages() {
  */
 export function ensureNodeModules() {
   const stamp = join(root, 'node_modules/.hakmem-lock-sha256');
-  const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+  const lockHash = createHash('sha256')
+    .update(readFileSync(join(root, 'package-lock.json')))
+    .digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === lockHash) return;
   run('npm', ['ci', '--no-audit', '--no-fund']);
   writeFileSync(stamp, lockHash + '\n');
@@ -90,7 +90,14 @@ export function setup({ system = true } = {}) {
 /** The .vsix (vsce runs the vscode:prepublish production build; bundled, so no node_modules inside). */
 export function packageVsix() {
   // README links stay relative: the package is installed from the file, not a marketplace that rewrites them.
-  run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', 'hakmem-devtools.vsix']);
+  run(process.execPath, [
+    join(root, 'node_modules/@vscode/vsce/vsce'),
+    'package',
+    '--no-dependencies',
+    '--no-rewrite-relative-links',
+    '-o',
+    'hakmem-devtools.vsix',
+  ]);
 }
 
 const jobs = {

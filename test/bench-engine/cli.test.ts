@@ -41,14 +41,24 @@ describe('hakmem bench', () => {
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { root: string; benchmarks: { name: string }[]; allocators: { name: string; missing: unknown }[] };
     assert.equal(out.root, ws);
-    assert.deepEqual(out.benchmarks.map((b) => b.name), ['ok', 'segv']);
-    assert.deepEqual(out.allocators.map((a) => a.name), ['hakmem', 'hakmem-debug', 'system', 'mimalloc', 'jemalloc', 'tcmalloc']);
+    assert.deepEqual(
+      out.benchmarks.map((b) => b.name),
+      ['ok', 'segv'],
+    );
+    assert.deepEqual(
+      out.allocators.map((a) => a.name),
+      ['hakmem', 'hakmem-debug', 'system', 'mimalloc', 'jemalloc', 'tcmalloc'],
+    );
   });
 
   it('run --json: records, verdicts with ratio, ci95 and pValue, and a history line per series', () => {
     const r = cli(['run', 'ok', '--allocators', 'system,jemalloc', '--runs', '4', '--json', '--env', 'HAKMEM_X=1']);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { ok: boolean; records: BenchRecord[]; comparisons: { verdict: string; ratio: number; ci95: number[]; pValue: number }[] };
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      records: BenchRecord[];
+      comparisons: { verdict: string; ratio: number; ci95: number[]; pValue: number }[];
+    };
     assert.equal(out.ok, true);
     assert.equal(out.records.length, 2);
     assert.equal(out.records[0]!.env['HAKMEM_X'], '1');
@@ -59,7 +69,10 @@ describe('hakmem bench', () => {
     assert.ok(c.pValue > 0 && c.pValue <= 1);
     assert.match(r.stderr, /\[100%\] ok: done/);
     const history = readHistory(ws);
-    assert.deepEqual(history.records.map((x) => x.id), out.records.map((x) => x.id));
+    assert.deepEqual(
+      history.records.map((x) => x.id),
+      out.records.map((x) => x.id),
+    );
     writeFileSync(join(dir, 'a.json'), r.stdout);
   });
 
@@ -107,7 +120,10 @@ describe('hakmem bench', () => {
     // A gate wider than the largest drop passes.
     const widest = Math.max(...out.comparisons.map((c) => (1 - c.ratio) * 100));
     assert.ok(widest < 99);
-    assert.equal(cli(['compare', join(dir, 'a.json'), join(dir, 'b.json'), '--fail-on-regression', String(Math.min(99.9, widest + 0.5))]).status, 0);
+    assert.equal(
+      cli(['compare', join(dir, 'a.json'), join(dir, 'b.json'), '--fail-on-regression', String(Math.min(99.9, widest + 0.5))]).status,
+      0,
+    );
     const same = cli(['compare', join(dir, 'a.json'), join(dir, 'a.json'), '--fail-on-regression', '1']);
     assert.equal(same.status, 0);
     assert.match(same.stdout, /no significant change/);
@@ -118,19 +134,28 @@ describe('hakmem bench', () => {
   it('history stays valid JSONL when the CLI is killed with SIGKILL mid-run', async () => {
     // A large history makes every append a multi-megabyte rewrite, so some kills land inside one.
     const seed = readHistory(ws).records[0]!;
-    appendHistory(ws, Array.from({ length: 3000 }, (_, i) => ({ ...seed, id: `seed-${i}` })));
+    appendHistory(
+      ws,
+      Array.from({ length: 3000 }, (_, i) => ({ ...seed, id: `seed-${i}` })),
+    );
     const before = readHistory(ws).records.length;
     let kills = 0;
     for (let i = 0; i < 8; i++) {
-      const child = spawn(process.execPath, [cliPath, 'bench', 'run', 'ok', '--allocators', 'system', '--runs', '3', '--warmup', '0', '--quick'], {
-        cwd: ws,
-        stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        [cliPath, 'bench', 'run', 'ok', '--allocators', 'system', '--runs', '3', '--warmup', '0', '--quick'],
+        {
+          cwd: ws,
+          stdio: 'ignore',
+        },
+      );
       const exited = new Promise<void>((res) => child.once('exit', () => res()));
       await new Promise((res) => setTimeout(res, 150 + i * 60));
       if (child.kill('SIGKILL')) kills++;
       await exited;
-      const lines = readFileSync(historyPath(ws), 'utf8').split('\n').filter((l) => l !== '');
+      const lines = readFileSync(historyPath(ws), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
       for (const [n, line] of lines.entries()) assert.doesNotThrow(() => JSON.parse(line), `line ${n + 1} after kill ${i + 1}`);
       assert.deepEqual(readHistory(ws).invalidLines, []);
     }
@@ -138,6 +163,9 @@ describe('hakmem bench', () => {
     assert.ok(readHistory(ws).records.length >= before);
     // The next append cleans up what killed writers left.
     cli(['run', 'ok', '--allocators', 'system', '--runs', '2', '--quick']);
-    assert.deepEqual(readdirSync(join(ws, '.hakmem')).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(join(ws, '.hakmem')).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 });

@@ -57,7 +57,10 @@ describe('runner on fixture benchmarks', () => {
     assert.ok(['faster', 'slower', 'no significant change'].includes(r.comparisons[0]!.verdict));
     assert.equal(o.groups.length, 2 * (4 + 1), 'warm-up plus measured runs for both series');
     assert.equal(progress.at(-1), 1);
-    assert.ok(progress.every((f, i) => i === 0 || f >= progress[i - 1]!), 'progress only moves forward');
+    assert.ok(
+      progress.every((f, i) => i === 0 || f >= progress[i - 1]!),
+      'progress only moves forward',
+    );
     assertNothingLeft(o.groups);
   });
 
@@ -121,9 +124,14 @@ describe('runner on fixture benchmarks', () => {
   });
 
   it('reads a custom result regex, and says when it does not match', async () => {
-    const good = await runSuite(options(fixtureSpec('ok', bins['ok']!, ['5000'], { result: { regex: 'ok: (?<cycles>\\d+) cycles' } }), { runs: 2 }));
+    const good = await runSuite(
+      options(fixtureSpec('ok', bins['ok']!, ['5000'], { result: { regex: 'ok: (?<cycles>\\d+) cycles' } }), { runs: 2 }),
+    );
     assert.equal(good.ok, true);
-    assert.deepEqual(good.records[0]!.samples.map((s) => s.opsPerSec), [5000, 5000]);
+    assert.deepEqual(
+      good.records[0]!.samples.map((s) => s.opsPerSec),
+      [5000, 5000],
+    );
     const bad = await runSuite(options(fixtureSpec('garbage', bins['garbage']!, [], { result: { regex: 'rate=(?<r>\\d+)' } })));
     assert.match(bad.failures[0]!.message, /matched nothing/);
   });

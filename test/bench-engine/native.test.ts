@@ -19,7 +19,10 @@ before(async () => {
   // The benchmarks' own build command, as the Run button uses it.
   const build = await buildBenchmark(presets[0]!);
   assert.equal(build.ok, true, `make -C native bench failed:\n${build.output}`);
-  assert.deepEqual(build.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    build.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
 });
 
 describe('bundled benchmarks under every installed allocator', () => {
@@ -50,7 +53,10 @@ describe('bundled benchmarks under every installed allocator', () => {
       assert.deepEqual(r.failures, []);
       assert.deepEqual(r.missing, []);
       assert.equal(r.ok, true);
-      assert.deepEqual(r.records.map((x) => x.allocator.name), [...installed]);
+      assert.deepEqual(
+        r.records.map((x) => x.allocator.name),
+        [...installed],
+      );
       for (const rec of r.records) {
         assert.deepEqual(rec.args, preset.quickArgs);
         assert.equal(rec.samples.length, 2);

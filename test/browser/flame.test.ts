@@ -15,7 +15,8 @@ const data: SerialisedProfile = serialiseModel(model, 'synthetic');
 
 /** Share of the total under needle_* frames, computed here from the model (outermost matches only). */
 function needleShare(): number {
-  const isNeedle = (n: number): boolean => model.nodeFunc[n]! >= 0 && model.strings[model.funcName[model.nodeFunc[n]!]!]!.startsWith('needle_');
+  const isNeedle = (n: number): boolean =>
+    model.nodeFunc[n]! >= 0 && model.strings[model.funcName[model.nodeFunc[n]!]!]!.startsWith('needle_');
   let sum = 0;
   for (let n = 1; n < model.nodeParent.length; n++) {
     if (!isNeedle(n)) continue;
@@ -68,7 +69,9 @@ describe('flamegraph page in headless Chromium', () => {
     await page.addInitScript(`window.__initialState = ${JSON.stringify(initialState ?? null) || 'null'};` + VSCODE_API_SHIM);
     await page.addInitScript(() => {
       (window as unknown as { __violations: string[] }).__violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __violations: string[] }).__violations.push(e.violatedDirective));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { __violations: string[] }).__violations.push(e.violatedDirective),
+      );
     });
     await page.goto(server.url);
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
@@ -176,8 +179,14 @@ describe('flamegraph page in headless Chromium', () => {
     await page.waitForFunction(() => (window as unknown as { __violations: string[] }).__violations.length >= 2);
     assert.equal(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected), undefined);
     const seen = await violations();
-    assert.ok(seen.some((v) => v.startsWith('script-src')), `violations: ${seen.join(', ')}`);
-    assert.ok(seen.some((v) => v.startsWith('img-src')), `violations: ${seen.join(', ')}`);
+    assert.ok(
+      seen.some((v) => v.startsWith('script-src')),
+      `violations: ${seen.join(', ')}`,
+    );
+    assert.ok(
+      seen.some((v) => v.startsWith('img-src')),
+      `violations: ${seen.join(', ')}`,
+    );
     await page.close();
   });
 
@@ -197,7 +206,10 @@ describe('flamegraph page in headless Chromium', () => {
 
   it('works as a self-contained file page with the profile embedded', async () => {
     const file = join(tmp, 'page.html');
-    writeFileSync(file, selfContainedFlamePage(serialiseModel(syntheticProfile(5000, 7), 'standalone'), { nonce: 'bm9uY2Utc3RhbmRhbG9uZQ==' }));
+    writeFileSync(
+      file,
+      selfContainedFlamePage(serialiseModel(syntheticProfile(5000, 7), 'standalone'), { nonce: 'bm9uY2Utc3RhbmRhbG9uZQ==' }),
+    );
     const page = await browser.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (d) => {

@@ -40,7 +40,10 @@ before(async () => {
   // The page is fed what was saved: read the records back from the history file.
   const saved = readHistory(root).records;
   assert.equal(saved.length, 2);
-  appendHistory(root, saved.map((r) => ({ ...r, id: `${r.id}-later`, time: new Date(Date.parse(r.time) + 60_000).toISOString() })));
+  appendHistory(
+    root,
+    saved.map((r) => ({ ...r, id: `${r.id}-later`, time: new Date(Date.parse(r.time) + 60_000).toISOString() })),
+  );
   const history = readHistory(root).records;
   message = resultsMessage({ ...first, records: history.slice(-2) }, history, true);
 
@@ -49,7 +52,15 @@ before(async () => {
   writeFileSync(pageFile, resultsPageHtml({ nonce, cspSource: '', script: inlineBundle('results.js') }));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -178,7 +189,14 @@ describe('results page in Chromium', () => {
           rerunWith: 'hakmem-debug',
         },
       ],
-      missing: [{ allocator: 'tcmalloc', library: 'libtcmalloc_minimal.so.4', debianPackage: 'libtcmalloc-minimal4', hint: 'tcmalloc is not installed: apt-get install libtcmalloc-minimal4' }],
+      missing: [
+        {
+          allocator: 'tcmalloc',
+          library: 'libtcmalloc_minimal.so.4',
+          debianPackage: 'libtcmalloc-minimal4',
+          hint: 'tcmalloc is not installed: apt-get install libtcmalloc-minimal4',
+        },
+      ],
     };
     await page.evaluate((m) => window.postMessage(m, '*'), failing as unknown as Record<string, unknown>);
     await page.waitForSelector('#failures .failure');

@@ -54,7 +54,12 @@ describe('hakmem init', () => {
     try {
       const r = hakmem(['init', '--dry-run'], copy.dir);
       assert.equal(r.status, 0, r.stderr);
-      const config = JSON.parse(r.stdout) as { release: { defines: Record<string, string>; undefines?: string[] }; includePaths: string[]; exclude: string[]; entryPoints: string[] };
+      const config = JSON.parse(r.stdout) as {
+        release: { defines: Record<string, string>; undefines?: string[] };
+        includePaths: string[];
+        exclude: string[];
+        entryPoints: string[];
+      };
       assert.equal(config.release.defines.MI_DEBUG, '0');
       assert.equal(config.release.defines.MI_STAT, '0');
       assert.equal(config.release.defines.NDEBUG, '1');
@@ -72,7 +77,10 @@ describe('hakmem init', () => {
   it('JEMALLOC_DEBUG, tested only with #ifdef, is left undefined in release', () => {
     const copy = scratchCopy(join(fixturesDir, 'real-allocators', 'jemalloc'), 'hakmem-init-je-');
     try {
-      const config = JSON.parse(hakmem(['init', '--dry-run'], copy.dir).stdout) as { release: { undefines?: string[] }; debug: { defines: Record<string, string> } };
+      const config = JSON.parse(hakmem(['init', '--dry-run'], copy.dir).stdout) as {
+        release: { undefines?: string[] };
+        debug: { defines: Record<string, string> };
+      };
       assert.ok(config.release.undefines?.includes('JEMALLOC_DEBUG'));
       assert.equal(config.debug.defines.JEMALLOC_DEBUG, '1');
     } finally {
@@ -147,7 +155,9 @@ describe('hakmem lint says when the entry points reach almost nothing', () => {
     const r = hakmem(['lint', '.', '--format', 'json'], dir);
     assert.equal(r.status, 0);
     assert.equal(r.stderr, '');
-    const out = JSON.parse(r.stdout) as { notices: Array<{ code: string; message: string; entryPoints: string[]; reachable: number; functions: number }> };
+    const out = JSON.parse(r.stdout) as {
+      notices: Array<{ code: string; message: string; entryPoints: string[]; reachable: number; functions: number }>;
+    };
     assert.equal(out.notices.length, 1);
     assert.equal(out.notices[0]!.code, 'few-functions-reachable');
     assert.deepEqual(out.notices[0]!.entryPoints, ['free']);
@@ -156,7 +166,11 @@ describe('hakmem lint says when the entry points reach almost nothing', () => {
 
   it('sarif: a tool execution notification of the invocation', () => {
     const r = hakmem(['lint', '.', '--format', 'sarif'], dir);
-    const sarif = JSON.parse(r.stdout) as { runs: Array<{ invocations: Array<{ toolExecutionNotifications: Array<{ level: string; message: { text: string }; descriptor: { id: string } }> }> }> };
+    const sarif = JSON.parse(r.stdout) as {
+      runs: Array<{
+        invocations: Array<{ toolExecutionNotifications: Array<{ level: string; message: { text: string }; descriptor: { id: string } }> }>;
+      }>;
+    };
     const notes = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications;
     assert.equal(notes.length, 1);
     assert.equal(notes[0]!.level, 'note');

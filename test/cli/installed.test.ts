@@ -42,7 +42,10 @@ describe('the installed hakmem command', () => {
     assert.ok(existsSync(bin), `npm linked no hakmem command into ${prefix}/bin`);
     clean = join(work, 'clean');
     mkdirSync(clean);
-    writeFileSync(join(clean, 'alloc.c'), 'static void *pop(unsigned long n) { (void)n; return 0; }\nvoid *malloc(unsigned long n) { return pop(n); }\n');
+    writeFileSync(
+      join(clean, 'alloc.c'),
+      'static void *pop(unsigned long n) { (void)n; return 0; }\nvoid *malloc(unsigned long n) { return pop(n); }\n',
+    );
   });
 
   after(() => {

@@ -49,7 +49,10 @@ describe('hakmem lint', () => {
       );
       const r = hakmem(['lint', '.'], slow);
       assert.equal(r.status, 0, r.stdout + r.stderr);
-      assert.match(r.stdout, /^alloc\.c:6:13: information: mmap enters the kernel on the slow path of malloc, behind the unlikely branch `if \(unlikely\(cache == 0\)\)` at alloc\.c:5 /m);
+      assert.match(
+        r.stdout,
+        /^alloc\.c:6:13: information: mmap enters the kernel on the slow path of malloc, behind the unlikely branch `if \(unlikely\(cache == 0\)\)` at alloc\.c:5 /m,
+      );
     } finally {
       rmSync(slow, { recursive: true, force: true });
     }
@@ -58,7 +61,10 @@ describe('hakmem lint', () => {
   it('exits 1 with findings and prints compiler-style lines with the chain', () => {
     const r = hakmem(['lint', ioDir], fixturesDir);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stdout, /^alloc\.c:19:3: warning: fprintf writes output on every call of superslab_refill \(fast path, .*\[hot-path-io\]$/m);
+    assert.match(
+      r.stdout,
+      /^alloc\.c:19:3: warning: fprintf writes output on every call of superslab_refill \(fast path, .*\[hot-path-io\]$/m,
+    );
     assert.match(r.stdout, /why: malloc is an allocator entry point; malloc calls tiny_refill; tiny_refill calls superslab_refill/);
   });
 

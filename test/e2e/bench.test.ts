@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { acceptQuickPick, benchmarksViewEntries, benchmarksViewRow, quickPickItems, runRowAction, showBenchmarksView, waitForPage } from './harness/benchUi';
+import {
+  acceptQuickPick,
+  benchmarksViewEntries,
+  benchmarksViewRow,
+  quickPickItems,
+  runRowAction,
+  showBenchmarksView,
+  waitForPage,
+} from './harness/benchUi';
 import { builtAllocatorWorkspace, commitAll, initRepository } from './harness/benchWorkspace';
 import { prepare, withVSCode } from './harness/session';
 import { UI_TIMEOUT } from './harness/workbench';
@@ -25,66 +33,92 @@ const CASE_TIMEOUT = 180_000;
 let workspace: Workspace;
 let firstCommit: string;
 
-before(async () => {
-  await prepare();
-  workspace = builtAllocatorWorkspace();
-  firstCommit = initRepository(workspace.root);
-}, { timeout: 20 * 60_000 });
+before(
+  async () => {
+    await prepare();
+    workspace = builtAllocatorWorkspace();
+    firstCommit = initRepository(workspace.root);
+  },
+  { timeout: 20 * 60_000 },
+);
 
 after(() => workspace?.remove());
 
 function historyLines(): number {
   const path = workspace.path('.hakmem/history.jsonl');
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).length : 0;
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length
+    : 0;
 }
 
-test('Run from the CodeLens shows results; after a new commit Run again gives a verdict against the previous commit', { timeout: CASE_TIMEOUT }, async (t) => {
-  await withVSCode(t, { folder: workspace.root, settings: SETTINGS }, async ({ workbench }) => {
-    await workbench.openFile(SOURCE);
-    const run = workbench.codeLens('Run');
-    await run.first().waitFor({ timeout: UI_TIMEOUT });
-    assert.equal(await workbench.codeLens('Compare').count(), 1);
-    assert.equal(await workbench.codeLens('Profile').count(), 1);
-    await run.first().click();
+test(
+  'Run from the CodeLens shows results; after a new commit Run again gives a verdict against the previous commit',
+  { timeout: CASE_TIMEOUT },
+  async (t) => {
+    await withVSCode(t, { folder: workspace.root, settings: SETTINGS }, async ({ workbench }) => {
+      await workbench.openFile(SOURCE);
+      const run = workbench.codeLens('Run');
+      await run.first().waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await workbench.codeLens('Compare').count(), 1);
+      assert.equal(await workbench.codeLens('Profile').count(), 1);
+      await run.first().click();
 
-    const frame = await workbench.webview(`Benchmark: ${BENCHMARK}`);
-    await waitForPage(frame, '#app[aria-busy="false"]', RUN_TIMEOUT);
-    assert.equal(await frame.locator('#title').textContent(), BENCHMARK);
-    // One series, measured 3 times: one bar with its CI whisker and a dot per run.
-    const bar = frame.locator('#bars g.bar-group[data-series="hakmem"]');
-    await bar.waitFor({ timeout: UI_TIMEOUT });
-    assert.equal(await bar.locator('circle.sample').count(), 3);
-    assert.equal(await bar.locator('line.whisker').count(), 3);
-    assert.match((await frame.locator('#verdicts').textContent()) ?? '', /nothing to compare yet/);
-    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${BENCHMARK}: 1 series measured`)).first().waitFor({ timeout: UI_TIMEOUT });
-    assert.equal(historyLines(), 1, 'the run is recorded in the workspace history');
+      const frame = await workbench.webview(`Benchmark: ${BENCHMARK}`);
+      await waitForPage(frame, '#app[aria-busy="false"]', RUN_TIMEOUT);
+      assert.equal(await frame.locator('#title').textContent(), BENCHMARK);
+      // One series, measured 3 times: one bar with its CI whisker and a dot per run.
+      const bar = frame.locator('#bars g.bar-group[data-series="hakmem"]');
+      await bar.waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await bar.locator('circle.sample').count(), 3);
+      assert.equal(await bar.locator('line.whisker').count(), 3);
+      assert.match((await frame.locator('#verdicts').textContent()) ?? '', /nothing to compare yet/);
+      await workbench
+        .statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${BENCHMARK}: 1 series measured`))
+        .first()
+        .waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(historyLines(), 1, 'the run is recorded in the workspace history');
 
-    // A new commit: the next run's baseline is the run on the first commit.
-    commitAll(workspace.root, 'a change');
-    await frame.locator('#rerun').click();
-    const verdict = frame.locator('#verdicts li[data-verdict]');
-    await verdict.first().waitFor({ timeout: RUN_TIMEOUT });
-    const word = (await verdict.first().getAttribute('data-verdict')) ?? '';
-    assert.ok(VERDICTS.includes(word), `verdict "${word}"`);
-    // hakmem is the subject; the change is "N× faster/slower" or "no significant change".
-    assert.equal((await verdict.first().locator('strong').textContent())?.trim(), 'hakmem');
-    const change = (await verdict.first().locator('.word').textContent())?.trim() ?? '';
-    assert.match(change, word === 'no significant change' ? /^no significant change$/ : new RegExp(`^\\d+\\.\\d+× ${word}$`));
-    assert.match((await verdict.first().locator('.against').textContent())?.trim() ?? '', new RegExp(`^(than|vs) hakmem at ${firstCommit.slice(0, 8)}$`));
-    // The verdict names the interval and the p-value it rests on.
-    assert.match((await verdict.first().locator('.detail').textContent()) ?? '', /95% CI .* p = /);
-    // The status bar names the benchmark and, for a change against history, the baseline commit.
-    const expected = word === 'no significant change' ? `${BENCHMARK}: no significant change` : `${BENCHMARK}: hakmem \\d+\\.\\d+× ${word} than hakmem at ${firstCommit.slice(0, 8)}`;
-    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${expected}`)).first().waitFor({ timeout: UI_TIMEOUT });
-    assert.equal(historyLines(), 2);
-  });
-});
+      // A new commit: the next run's baseline is the run on the first commit.
+      commitAll(workspace.root, 'a change');
+      await frame.locator('#rerun').click();
+      const verdict = frame.locator('#verdicts li[data-verdict]');
+      await verdict.first().waitFor({ timeout: RUN_TIMEOUT });
+      const word = (await verdict.first().getAttribute('data-verdict')) ?? '';
+      assert.ok(VERDICTS.includes(word), `verdict "${word}"`);
+      // hakmem is the subject; the change is "N× faster/slower" or "no significant change".
+      assert.equal((await verdict.first().locator('strong').textContent())?.trim(), 'hakmem');
+      const change = (await verdict.first().locator('.word').textContent())?.trim() ?? '';
+      assert.match(change, word === 'no significant change' ? /^no significant change$/ : new RegExp(`^\\d+\\.\\d+× ${word}$`));
+      assert.match(
+        (await verdict.first().locator('.against').textContent())?.trim() ?? '',
+        new RegExp(`^(than|vs) hakmem at ${firstCommit.slice(0, 8)}$`),
+      );
+      // The verdict names the interval and the p-value it rests on.
+      assert.match((await verdict.first().locator('.detail').textContent()) ?? '', /95% CI .* p = /);
+      // The status bar names the benchmark and, for a change against history, the baseline commit.
+      const expected =
+        word === 'no significant change'
+          ? `${BENCHMARK}: no significant change`
+          : `${BENCHMARK}: hakmem \\d+\\.\\d+× ${word} than hakmem at ${firstCommit.slice(0, 8)}`;
+      await workbench
+        .statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${expected}`))
+        .first()
+        .waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(historyLines(), 2);
+    });
+  },
+);
 
 test('Compare from the Benchmarks view runs the picked allocators side by side', { timeout: CASE_TIMEOUT }, async (t) => {
   await withVSCode(t, { folder: workspace.root, settings: SETTINGS }, async ({ workbench }) => {
     await showBenchmarksView(workbench);
     const entries = await benchmarksViewEntries(workbench);
-    assert.deepEqual(entries.map((e) => e.label), [...BUNDLED_BENCHMARKS, 'Allocators']);
+    assert.deepEqual(
+      entries.map((e) => e.label),
+      [...BUNDLED_BENCHMARKS, 'Allocators'],
+    );
     assert.equal(entries.find((e) => e.label === BENCHMARK)?.description, '5000000 64 256', 'a benchmark shows its arguments');
 
     // The Allocators group says which allocators can run here; the bundled one is built.
@@ -97,7 +131,11 @@ test('Compare from the Benchmarks view runs the picked allocators side by side',
     await runRowAction(workbench, BENCHMARK, 'Compare Allocators');
     // The picker preselects the available allocators of hakmem.benchmark.allocators; the first is the baseline.
     const items = await quickPickItems(workbench);
-    assert.deepEqual(items.filter((i) => i.checked).map((i) => i.label), ['hakmem', 'system'], JSON.stringify(items));
+    assert.deepEqual(
+      items.filter((i) => i.checked).map((i) => i.label),
+      ['hakmem', 'system'],
+      JSON.stringify(items),
+    );
     await acceptQuickPick(workbench);
 
     const frame = await workbench.webview(`Benchmark: ${BENCHMARK}`);
@@ -113,7 +151,11 @@ test('Compare from the Benchmarks view runs the picked allocators side by side',
     assert.ok(VERDICTS.includes(word), `verdict "${word}"`);
     assert.match((await verdict.first().locator('.against').textContent())?.trim() ?? '', /^(than|vs) glibc$/);
     // The status bar names the benchmark, then the comparison that matters most.
-    const expected = word === 'no significant change' ? `${BENCHMARK}: no significant change` : `${BENCHMARK}: hakmem \\d+\\.\\d+× ${word} than glibc`;
-    await workbench.statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${expected}`)).first().waitFor({ timeout: UI_TIMEOUT });
+    const expected =
+      word === 'no significant change' ? `${BENCHMARK}: no significant change` : `${BENCHMARK}: hakmem \\d+\\.\\d+× ${word} than glibc`;
+    await workbench
+      .statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${expected}`))
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
   });
 });

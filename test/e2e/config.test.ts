@@ -14,14 +14,17 @@ let workspace: Workspace;
 /** The valid configuration the edits start from and return to. */
 let valid: string;
 
-before(async () => {
-  await prepare();
-  workspace = seededAllocatorWorkspace();
-  // Start from the bundled allocator's configuration, or a minimal one if it has none.
-  const config = workspace.path(CONFIG);
-  if (!existsSync(config)) writeFileSync(config, MINIMAL);
-  valid = readFileSync(config, 'utf8');
-}, { timeout: 20 * 60_000 });
+before(
+  async () => {
+    await prepare();
+    workspace = seededAllocatorWorkspace();
+    // Start from the bundled allocator's configuration, or a minimal one if it has none.
+    const config = workspace.path(CONFIG);
+    if (!existsSync(config)) writeFileSync(config, MINIMAL);
+    valid = readFileSync(config, 'utf8');
+  },
+  { timeout: 20 * 60_000 },
+);
 
 after(() => workspace?.remove());
 

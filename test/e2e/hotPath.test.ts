@@ -28,7 +28,10 @@ test('a seeded hot-path hazard is flagged, explained and fixed from the lightbul
 
     // The squiggle, and the status bar item the extension adds.
     await workbench.squiggles().first().waitFor({ timeout: UI_TIMEOUT });
-    await workbench.statusBarItem(/^\s*HAKMEM/).first().waitFor({ timeout: UI_TIMEOUT });
+    await workbench
+      .statusBarItem(/^\s*HAKMEM/)
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
 
     // Problems: message, source(code), and the call chain as related information.
     const entry = await workbench.problem('hakmem', 'hot-path-io');
@@ -36,7 +39,10 @@ test('a seeded hot-path hazard is flagged, explained and fixed from the lightbul
     assert.match(entry.message, /on every call of \w+ \(fast path/);
     // The call chain: one related entry per call from the entry point down, at its call site.
     assert.ok(entry.related.length >= 2, `expected a call chain of 2+ steps, got: ${JSON.stringify(entry.related)}`);
-    assert.ok(entry.related.some((r) => r.includes('hak_alloc_traced')), `chain should name the entry point: ${JSON.stringify(entry.related)}`);
+    assert.ok(
+      entry.related.some((r) => r.includes('hak_alloc_traced')),
+      `chain should name the entry point: ${JSON.stringify(entry.related)}`,
+    );
     for (const [callee, callSite] of CALL_CHAIN) {
       const line = lineOf(suite.workspace.path(HAZARD_FILE), callSite);
       const step = entry.related.find((r) => r.includes(`${HAZARD_FILE}[Ln ${line},`) && r.includes(callee));
@@ -65,6 +71,9 @@ test('the build and run commands are offered in a trusted workspace', { timeout:
     await workbench.openFile(HAZARD_FILE);
     await workbench.squiggles().first().waitFor({ timeout: UI_TIMEOUT });
     const entries = await workbench.paletteEntries('HAKMEM: Run Benchmark');
-    assert.ok(entries.some((e) => /HAKMEM: Run Benchmark/.test(e)), `palette offered: ${JSON.stringify(entries)}`);
+    assert.ok(
+      entries.some((e) => /HAKMEM: Run Benchmark/.test(e)),
+      `palette offered: ${JSON.stringify(entries)}`,
+    );
   });
 });

@@ -16,10 +16,16 @@ test('inlay hints show USER/BASE kinds on pointer variables', { timeout: 120_000
     await workbench.openFile(FILE);
     await workbench.gotoLine(lineOf(suite.workspace.path(FILE), BASE_LINE_TEXT));
     const hints = workbench.inlayHints();
-    await hints.filter({ hasText: /^\s*BASE\s*$/ }).first().waitFor({ timeout: UI_TIMEOUT });
+    await hints
+      .filter({ hasText: /^\s*BASE\s*$/ })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
     // Padding around a hint is drawn as its own empty span.
     const labels = (await hints.allTextContents()).map((s) => s.trim()).filter(Boolean);
     assert.ok(labels.includes('BASE'), `hints: ${labels.join(', ')}`);
-    assert.ok(labels.every((l) => l === 'BASE' || l === 'USER'), `only kinds are injected: ${labels.join(', ')}`);
+    assert.ok(
+      labels.every((l) => l === 'BASE' || l === 'USER'),
+      `only kinds are injected: ${labels.join(', ')}`,
+    );
   });
 });

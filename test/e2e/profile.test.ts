@@ -31,11 +31,14 @@ const ROW_HEIGHT = 18;
 
 let workspace: Workspace;
 
-before(async () => {
-  if (!existsSync(PERF)) throw new Error(`${PERF} not found: install the Debian package "linux-perf"`);
-  await prepare();
-  workspace = builtAllocatorWorkspace();
-}, { timeout: 20 * 60_000 });
+before(
+  async () => {
+    if (!existsSync(PERF)) throw new Error(`${PERF} not found: install the Debian package "linux-perf"`);
+    await prepare();
+    workspace = builtAllocatorWorkspace();
+  },
+  { timeout: 20 * 60_000 },
+);
 
 after(() => workspace?.remove());
 
@@ -104,50 +107,61 @@ async function selectFrameByKeyboard(frame: FrameLocator, target: string, maxDep
   }
 }
 
-test('Profile from the CodeLens opens the flamegraph, and a frame opens its function\'s definition', { timeout: CASE_TIMEOUT }, async (t) => {
-  await withVSCode(t, { folder: workspace.root }, async ({ workbench }) => {
-    const source = `bench/bench_${BENCHMARK}.c`;
-    await workbench.openFile(source);
-    // Lenses render with their line: bring main into view.
-    await workbench.gotoLine(lineOf(workspace.path(source), 'int main('));
-    const profile = workbench.codeLens('Profile');
-    await profile.first().waitFor({ timeout: UI_TIMEOUT });
-    await profile.first().click();
+test(
+  "Profile from the CodeLens opens the flamegraph, and a frame opens its function's definition",
+  { timeout: CASE_TIMEOUT },
+  async (t) => {
+    await withVSCode(t, { folder: workspace.root }, async ({ workbench }) => {
+      const source = `bench/bench_${BENCHMARK}.c`;
+      await workbench.openFile(source);
+      // Lenses render with their line: bring main into view.
+      await workbench.gotoLine(lineOf(workspace.path(source), 'int main('));
+      const profile = workbench.codeLens('Profile');
+      await profile.first().waitFor({ timeout: UI_TIMEOUT });
+      await profile.first().click();
 
-    const frame = await workbench.webview(`Flamegraph: ${BENCHMARK}`);
-    await waitForPage(frame, 'body[data-loaded="true"]', PROFILE_TIMEOUT);
-    // The panel names what was recorded: the benchmark, the allocator build and the tool.
-    await workbench.page.locator(`.tabs-container .tab[aria-label*="Flamegraph: ${BENCHMARK} under hakmem-prof (perf)"]`).waitFor({ timeout: UI_TIMEOUT });
-    // A one-second run at perf's 999 Hz: hundreds of samples (a few dozen at least on a busy machine).
-    const samples = /([\d,]+) samples/.exec((await frame.locator('#legend').textContent()) ?? '');
-    assert.ok(samples && Number(samples[1]!.replace(/,/g, '')) >= MIN_SAMPLES, `legend: ${samples?.[0]}`);
+      const frame = await workbench.webview(`Flamegraph: ${BENCHMARK}`);
+      await waitForPage(frame, 'body[data-loaded="true"]', PROFILE_TIMEOUT);
+      // The panel names what was recorded: the benchmark, the allocator build and the tool.
+      await workbench.page
+        .locator(`.tabs-container .tab[aria-label*="Flamegraph: ${BENCHMARK} under hakmem-prof (perf)"]`)
+        .waitFor({ timeout: UI_TIMEOUT });
+      // A one-second run at perf's 999 Hz: hundreds of samples (a few dozen at least on a busy machine).
+      const samples = /([\d,]+) samples/.exec((await frame.locator('#legend').textContent()) ?? '');
+      assert.ok(samples && Number(samples[1]!.replace(/,/g, '')) >= MIN_SAMPLES, `legend: ${samples?.[0]}`);
 
-    // The hotspot table lists the allocator's entry with a real share of the samples.
-    await frame.locator('#view-table').click();
-    const row = frame.locator('#hotspots tbody tr', { has: frame.locator('td.name', { hasText: new RegExp(`^${HOT_FUNCTION}$`) }) });
-    await row.waitFor({ timeout: UI_TIMEOUT });
-    const selfPct = Number(await row.locator('td').nth(2).textContent());
-    assert.ok(selfPct > 0, `${HOT_FUNCTION} self share ${selfPct}%`);
+      // The hotspot table lists the allocator's entry with a real share of the samples.
+      await frame.locator('#view-table').click();
+      const row = frame.locator('#hotspots tbody tr', { has: frame.locator('td.name', { hasText: new RegExp(`^${HOT_FUNCTION}$`) }) });
+      await row.waitFor({ timeout: UI_TIMEOUT });
+      const selfPct = Number(await row.locator('td').nth(2).textContent());
+      assert.ok(selfPct > 0, `${HOT_FUNCTION} self share ${selfPct}%`);
 
-    // A click picks it for the sandwich view; Ctrl+click on its frame there opens the definition.
-    await row.click();
-    await frame.locator('#sandwich-title').filter({ hasText: new RegExp(`^${HOT_FUNCTION} — `) }).waitFor({ timeout: UI_TIMEOUT });
-    const callees = frame.locator('#sandwich-callees');
-    const calleeRow = await rowNamed(frame, callees, HOT_FUNCTION);
-    await callees.click({ position: calleeRow, modifiers: ['Control'] });
-    const definitionLine = lineOf(workspace.path(DEFINITION_FILE), DEFINITION_TEXT);
-    await waitForCursor(workbench, 'hakmem_api.c', definitionLine);
+      // A click picks it for the sandwich view; Ctrl+click on its frame there opens the definition.
+      await row.click();
+      await frame
+        .locator('#sandwich-title')
+        .filter({ hasText: new RegExp(`^${HOT_FUNCTION} — `) })
+        .waitFor({ timeout: UI_TIMEOUT });
+      const callees = frame.locator('#sandwich-callees');
+      const calleeRow = await rowNamed(frame, callees, HOT_FUNCTION);
+      await callees.click({ position: calleeRow, modifiers: ['Control'] });
+      const definitionLine = lineOf(workspace.path(DEFINITION_FILE), DEFINITION_TEXT);
+      await waitForCursor(workbench, 'hakmem_api.c', definitionLine);
 
-    // The profile's share shows over the function it measured.
-    const lens = workbench.activeEditor().locator('.contentWidgets .codelens-decoration a', { hasText: /% self · .*% total \(latest profile\)/ });
-    await lens.first().waitFor({ timeout: UI_TIMEOUT });
+      // The profile's share shows over the function it measured.
+      const lens = workbench
+        .activeEditor()
+        .locator('.contentWidgets .codelens-decoration a', { hasText: /% self · .*% total \(latest profile\)/ });
+      await lens.first().waitFor({ timeout: UI_TIMEOUT });
 
-    // Keyboard: move the cursor away, then in the flamegraph walk to the function and press G.
-    await workbench.gotoLine(1);
-    await waitForCursor(workbench, 'hakmem_api.c', 1);
-    await frame.locator('#view-flame').click();
-    await selectFrameByKeyboard(frame, HOT_FUNCTION, 3);
-    await frame.locator('#graph-canvas').press('g');
-    await waitForCursor(workbench, 'hakmem_api.c', definitionLine);
-  });
-});
+      // Keyboard: move the cursor away, then in the flamegraph walk to the function and press G.
+      await workbench.gotoLine(1);
+      await waitForCursor(workbench, 'hakmem_api.c', 1);
+      await frame.locator('#view-flame').click();
+      await selectFrameByKeyboard(frame, HOT_FUNCTION, 3);
+      await frame.locator('#graph-canvas').press('g');
+      await waitForCursor(workbench, 'hakmem_api.c', definitionLine);
+    });
+  },
+);

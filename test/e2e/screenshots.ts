@@ -104,7 +104,10 @@ async function benchmarksAndProfile(): Promise<void> {
       await waitForPage(flame, 'body[data-loaded="true"]', RUN_TIMEOUT);
       await onlyThisGroup(workbench);
       await flame.locator('#search').fill('hak_');
-      await flame.locator('#match').filter({ hasText: /Matched/ }).waitFor({ timeout: UI_TIMEOUT });
+      await flame
+        .locator('#match')
+        .filter({ hasText: /Matched/ })
+        .waitFor({ timeout: UI_TIMEOUT });
       await page.mouse.move(0, VIEWPORT.height / 2);
       await save(page, 'flamegraph.png');
     });

@@ -104,7 +104,15 @@ function writeManyFileTree(dir: string, files: number): number {
   );
   writeFileSync(
     join(dir, 'include', 'alloc_stats.h'),
-    ['#ifndef ALLOC_STATS_H', '#define ALLOC_STATS_H', '#include "alloc_config.h"', 'extern unsigned long al_stat_allocs;', 'void al_stats_print(void);', '#endif', ''].join('\n'),
+    [
+      '#ifndef ALLOC_STATS_H',
+      '#define ALLOC_STATS_H',
+      '#include "alloc_config.h"',
+      'extern unsigned long al_stat_allocs;',
+      'void al_stats_print(void);',
+      '#endif',
+      '',
+    ].join('\n'),
   );
   let lines = 0;
   for (let f = 0; f < files; f++) {
@@ -113,9 +121,21 @@ function writeManyFileTree(dir: string, files: number): number {
       const next = k === 5 ? (f + 1 < files ? `page_refill_${f + 1}_0(n)` : 'NULL') : `page_refill_${f}_${k + 1}(n)`;
       out.push(`al_inline size_t size_class_${f}_${k}(size_t n) {`, `  return (n + ${k + 7}) >> ${(k % 4) + 3};`, '}', '');
       out.push(`al_decl_export void *page_refill_${f}_${k}(size_t n) al_attr_malloc al_attr_alloc_size(1) {`);
-      out.push(`  size_t c = size_class_${f}_${k}(n);`, '  if al_unlikely(c == 0) {', `    AL_TRACE("empty class %zu\\n", n);`, '    return NULL;', '  }');
+      out.push(
+        `  size_t c = size_class_${f}_${k}(n);`,
+        '  if al_unlikely(c == 0) {',
+        `    AL_TRACE("empty class %zu\\n", n);`,
+        '    return NULL;',
+        '  }',
+      );
       for (let i = 0; i < 8; i++) out.push(`  c = (c * ${i + 3}) ^ (c >> ${(i % 5) + 1});`);
-      out.push('  if (al_likely(free_list_' + f + ' != NULL)) {', `    void *p = free_list_${f};`, `    free_list_${f} = *(void **)p;`, '    return p;', '  }');
+      out.push(
+        '  if (al_likely(free_list_' + f + ' != NULL)) {',
+        `    void *p = free_list_${f};`,
+        `    free_list_${f} = *(void **)p;`,
+        '    return p;',
+        '  }',
+      );
       out.push(`  return ${next};`, '}', '');
     }
     if (f === 0) out.push('void *malloc(size_t n) {', '  al_stat_allocs++;', '  return page_refill_0_0(n);', '}', '');
@@ -151,7 +171,9 @@ async function editLatency(): Promise<{ p50: number; p95: number; lines: number 
             : { range: { start: { line: editLine, character: 0 }, end: { line: editLine, character: 1 } }, text: '' },
         ],
       });
-      await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'hot-path-io' && x.range.start.line === editLine && x.range.start.character === expectedColumn));
+      await client.waitForDiagnostics(uri, (d) =>
+        d.some((x) => x.code === 'hot-path-io' && x.range.start.line === editLine && x.range.start.character === expectedColumn),
+      );
       samples.push(performance.now() - t0);
     }
     samples.sort((a, b) => a - b);
@@ -170,7 +192,9 @@ async function serverPeakMemory(sqlite: string): Promise<number> {
   const client = new LspTestClient();
   try {
     await client.initialize(dir);
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: readFileSync(path, 'utf8') } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'c', version: 1, text: readFileSync(path, 'utf8') },
+    });
     await client.waitForDiagnostics(uri, () => true, 300000);
     // Peak resident set size of the server process (VmHWM), in MB.
     const status = readFileSync(`/proc/${client.pid}/status`, 'utf8');
@@ -198,7 +222,9 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   console.log(`sqlite3.c: ${mb.toFixed(1)} MB, ${lines} lines`);
   console.log(`  bare tree-sitter parse: ${(parse.ms / 1000).toFixed(2)} s (${Math.round(lines / (parse.ms / 1000))} lines/s)`);
-  console.log(`  hakmem lint:            ${(lint.ms / 1000).toFixed(2)} s (${Math.round(lines / (lint.ms / 1000))} lines/s), ${lint.value.findings.length} findings`);
+  console.log(
+    `  hakmem lint:            ${(lint.ms / 1000).toFixed(2)} s (${Math.round(lines / (lint.ms / 1000))} lines/s), ${lint.value.findings.length} findings`,
+  );
   console.log(`  lint / parse:           ${(lint.ms / parse.ms).toFixed(2)}x (target <= 1.5x)`);
 
   const treeDir = mkdtempSync(join(tmpdir(), 'hakmem-bench-tree-'));
@@ -206,7 +232,9 @@ async function main(): Promise<void> {
   const treeLint = await bestAsync(3, () => lintPaths([treeDir], { cwd: treeDir, build: 'release' }));
   rmSync(treeDir, { recursive: true, force: true });
   console.log(`many-file tree: ${MANY_FILES} files and 2 shared headers, ${treeLines} lines`);
-  console.log(`  hakmem lint:            ${(treeLint.ms / 1000).toFixed(2)} s, ${treeLint.value.files} files, ${treeLint.value.findings.length} findings`);
+  console.log(
+    `  hakmem lint:            ${(treeLint.ms / 1000).toFixed(2)} s, ${treeLint.value.files} files, ${treeLint.value.findings.length} findings`,
+  );
 
   const latency = await editLatency();
   console.log(`edit -> diagnostics over LSP, 200 single-character edits in a ${latency.lines}-line file:`);

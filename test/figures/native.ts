@@ -21,7 +21,8 @@ interface Sample {
 }
 
 const DEFAULT_ALLOCATORS = ['hakmem', 'system', 'mimalloc', 'jemalloc', 'tcmalloc'];
-const USAGE = 'usage: node out/test/figures/native.js [--runs N] [--quick] [--bench larson,random_mixed,...] [--allocators hakmem,system,...]';
+const USAGE =
+  'usage: node out/test/figures/native.js [--runs N] [--quick] [--bench larson,random_mixed,...] [--allocators hakmem,system,...]';
 
 function parseOptions(argv: string[]): Options {
   const options: Options = { runs: 5, quick: false, benches: undefined, allocators: DEFAULT_ALLOCATORS };
@@ -76,7 +77,8 @@ function main(): void {
   const allocators: AllocatorChoice[] = [];
   for (const name of options.allocators) {
     const choice = resolveAllocator(name, nativeDir);
-    if (choice.missing) console.log(`skipping ${name}: ${choice.missing.library} not installed (Debian package ${choice.missing.debianPackage})`);
+    if (choice.missing)
+      console.log(`skipping ${name}: ${choice.missing.library} not installed (Debian package ${choice.missing.debianPackage})`);
     else allocators.push(choice);
   }
   const samples = new Map<string, Sample[]>();
@@ -101,7 +103,9 @@ function main(): void {
   for (const spec of presets) {
     const args = options.quick ? spec.quickArgs : spec.args;
     console.log(`\n${spec.name} ${args.join(' ')}`);
-    console.log(`${'allocator'.padEnd(10)} ${pad('ops/s', 9)} ${pad('min', 9)} ${pad('max', 9)} ${pad('RSS KiB', 9)} ${pad('hakmem/x', 9)} ${pad('RSS/x', 7)}`);
+    console.log(
+      `${'allocator'.padEnd(10)} ${pad('ops/s', 9)} ${pad('min', 9)} ${pad('max', 9)} ${pad('RSS KiB', 9)} ${pad('hakmem/x', 9)} ${pad('RSS/x', 7)}`,
+    );
     const ours = samples.get(key(spec.name, 'hakmem'));
     const oursRate = ours ? median(ours.map((s) => s.opsPerSec)) : undefined;
     const oursRss = ours ? Math.max(...ours.map((s) => s.maxRssKb)) : undefined;
@@ -117,7 +121,9 @@ function main(): void {
       );
     }
   }
-  console.log('\nhakmem/x: median ops/s of hakmem divided by that allocator\'s (>1: hakmem faster); RSS/x: peak RSS ratio (<1: hakmem smaller).');
+  console.log(
+    "\nhakmem/x: median ops/s of hakmem divided by that allocator's (>1: hakmem faster); RSS/x: peak RSS ratio (<1: hakmem smaller).",
+  );
 }
 
 try {

@@ -27,7 +27,9 @@ function accuracy(lang: CLanguage): void {
   for (const name of readdirSync(dir).sort()) {
     const want = expected(join(dir, name));
     const result = analyzeFolder(lang, join(dir, name));
-    const got = new Set(result.files.flatMap((f) => result.model.findings(f.path).map((x) => `${basename(f.path)}:${x.span.line + 1}:${x.code}`)));
+    const got = new Set(
+      result.files.flatMap((f) => result.model.findings(f.path).map((x) => `${basename(f.path)}:${x.span.line + 1}:${x.code}`)),
+    );
     let tp = 0;
     let fp = 0;
     let fn = 0;
@@ -57,7 +59,9 @@ function accuracy(lang: CLanguage): void {
     console.log(`${code.padEnd(22)} ${pct(t.tp, t.tp + t.fp)}    ${pct(t.tp, t.tp + t.fn)}`);
     all = { tp: all.tp + t.tp, fp: all.fp + t.fp, fn: all.fn + t.fn };
   }
-  console.log(`${'all'.padEnd(22)} ${pct(all.tp, all.tp + all.fp)}    ${pct(all.tp, all.tp + all.fn)}   (${all.tp} found, ${all.fp} false, ${all.fn} missed)`);
+  console.log(
+    `${'all'.padEnd(22)} ${pct(all.tp, all.tp + all.fp)}    ${pct(all.tp, all.tp + all.fn)}   (${all.tp} found, ${all.fp} false, ${all.fn} missed)`,
+  );
 }
 
 /** Allocator-like C of about `lines` lines: conversions, loops, link API calls. */
@@ -100,7 +104,12 @@ function median(xs: number[]): number {
 }
 
 async function timing(lang: CLanguage): Promise<void> {
-  const { config } = parsePointerConfig({ headerSize: 16, toUser: ['hak_base_to_user'], toBase: ['hak_user_to_base'], linkApi: ['hak_link_get', 'hak_link_set'] });
+  const { config } = parsePointerConfig({
+    headerSize: 16,
+    toUser: ['hak_base_to_user'],
+    toBase: ['hak_user_to_base'],
+    linkApi: ['hak_link_get', 'hak_link_set'],
+  });
   const parser = lang.newParser();
   const defines = MacroTable.from({ ...defaultPredefines(), HAKMEM_BUILD_RELEASE: '1', NDEBUG: '1' });
   const runs = 11;
@@ -142,7 +151,9 @@ async function timing(lang: CLanguage): Promise<void> {
   const native = join(repoRoot, 'native');
   const r = analyzeFolder(lang, native);
   const findings = r.files.reduce((n, f) => n + r.model.findings(f.path).length, 0);
-  console.log(`native/: ${r.files.length} files, ${r.files.reduce((n, f) => n + f.functions.length, 0)} functions, wall: parse ${r.timing.parseMs.toFixed(1)} ms, extract ${r.timing.extractMs.toFixed(1)} ms, analyse ${r.timing.analyzeMs.toFixed(1)} ms; ${findings} findings`);
+  console.log(
+    `native/: ${r.files.length} files, ${r.files.reduce((n, f) => n + f.functions.length, 0)} functions, wall: parse ${r.timing.parseMs.toFixed(1)} ms, extract ${r.timing.extractMs.toFixed(1)} ms, analyse ${r.timing.analyzeMs.toFixed(1)} ms; ${findings} findings`,
+  );
 }
 
 async function main(): Promise<void> {

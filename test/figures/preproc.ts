@@ -68,7 +68,10 @@ function time(label: string, text: string, runs: number): void {
 
 /** The first `lines` lines of generated C. */
 export function generateLines(lines: number): string {
-  return generate(lines * 40).split('\n').slice(0, lines).join('\n');
+  return generate(lines * 40)
+    .split('\n')
+    .slice(0, lines)
+    .join('\n');
 }
 
 if (require.main === module) {

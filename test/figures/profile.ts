@@ -20,7 +20,7 @@ function generatePerfScript(path: string, mb: number): void {
     i % 10 === 0 ? `std::vector<int, std::allocator<int> >::_M_realloc_insert<int const&>(iter_${i})` : `hak_function_${i}`,
   );
   let seed = 12345;
-  const random = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   let written = 0;
   let t = 1000;
   const target = mb * 1024 * 1024;
@@ -29,7 +29,9 @@ function generatePerfScript(path: string, mb: number): void {
     for (let s = 0; s < 500; s++) {
       t += 0.001;
       chunk += `bench_larson 4242/4243 [001] ${t.toFixed(6)}:    1001001 cpu-clock: \n`;
-      if (random() < 0.1) chunk += '\tffffffff821e8f67 clear_page_erms+0x7 ([kernel.kallsyms])\n\tffffffff81000c82 asm_exc_page_fault+0x22 ([kernel.kallsyms])\n';
+      if (random() < 0.1)
+        chunk +=
+          '\tffffffff821e8f67 clear_page_erms+0x7 ([kernel.kallsyms])\n\tffffffff81000c82 asm_exc_page_fault+0x22 ([kernel.kallsyms])\n';
       const depth = 8 + Math.floor(random() * 24);
       for (let d = depth; d > 0; d--) {
         const sym = symbols[Math.floor(Math.pow(random(), 1 + d / 8) * symbols.length)]!;
@@ -80,14 +82,18 @@ async function browserFigures(): Promise<void> {
           new Promise<number>((resolve) => {
             const t0 = performance.now();
             window.postMessage({ type: 'profile', model: (window as unknown as { __data: unknown }).__data }, '*');
-            const check = (): void => (document.body.dataset.loaded === 'true' ? resolve(performance.now() - t0) : void requestAnimationFrame(check));
+            const check = (): void =>
+              document.body.dataset.loaded === 'true' ? resolve(performance.now() - t0) : void requestAnimationFrame(check);
             requestAnimationFrame(check);
           }),
       );
       loads.push(wall);
       paints.push(Number(await page.getAttribute('body', 'data-paint-ms')));
       const box = (await page.locator('#graph-canvas').boundingBox())!;
-      for (const [fx, crumbs] of [[0.1, 2], [0.5, 1]] as const) {
+      for (const [fx, crumbs] of [
+        [0.1, 2],
+        [0.5, 1],
+      ] as const) {
         if (crumbs === 1) await page.keyboard.press('Escape');
         else await page.mouse.click(box.x + box.width * fx, box.y + box.height - 27);
         await page.waitForFunction((n) => document.querySelectorAll('#crumbs button').length === n, crumbs);
@@ -101,9 +107,15 @@ async function browserFigures(): Promise<void> {
   }
   const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
   console.log(`flamegraph page, ${model.nodeParent.length} nodes, 5 runs (headless Chromium):`);
-  console.log(`  first paint (decode + layout + draw):      median ${median(paints).toFixed(0)} ms, max ${Math.max(...paints).toFixed(0)} ms   (target <= 500 ms)`);
-  console.log(`  message to painted frame (wall, in page):  median ${median(loads).toFixed(0)} ms, max ${Math.max(...loads).toFixed(0)} ms`);
-  console.log(`  zoom (click or Escape to redrawn):         median ${median(zooms).toFixed(1)} ms, max ${Math.max(...zooms).toFixed(1)} ms   (target <= 50 ms)`);
+  console.log(
+    `  first paint (decode + layout + draw):      median ${median(paints).toFixed(0)} ms, max ${Math.max(...paints).toFixed(0)} ms   (target <= 500 ms)`,
+  );
+  console.log(
+    `  message to painted frame (wall, in page):  median ${median(loads).toFixed(0)} ms, max ${Math.max(...loads).toFixed(0)} ms`,
+  );
+  console.log(
+    `  zoom (click or Escape to redrawn):         median ${median(zooms).toFixed(1)} ms, max ${Math.max(...zooms).toFixed(1)} ms   (target <= 50 ms)`,
+  );
 }
 
 async function main(): Promise<void> {

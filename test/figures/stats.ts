@@ -37,5 +37,7 @@ for (const [n, shift, cv] of [
   [10, 0.1, 0.05],
 ] as const) {
   const r = rate(n, shift, cv);
-  console.log(`${String(n).padStart(4)}  ${pct(cv).padStart(8)}  ${pct(shift).padStart(10)}  ${pct(r.called).padStart(15)}  ${r.ms.toFixed(2).padStart(17)}`);
+  console.log(
+    `${String(n).padStart(4)}  ${pct(cv).padStart(8)}  ${pct(shift).padStart(10)}  ${pct(r.called).padStart(15)}  ${r.ms.toFixed(2).padStart(17)}`,
+  );
 }

@@ -32,10 +32,19 @@ describe('engine requests over the protocol', () => {
 
   it('lists the bundled benchmarks and which allocators are installed', async () => {
     const list = await client.connection.sendRequest(Requests.listBenchmarks);
-    assert.deepEqual(list.benchmarks.map((b) => b.name), ['larson', 'random_mixed', 'fixed_size', 'mid_large_mt']);
-    assert.ok(list.benchmarks.every((b) => b.binary.startsWith(dir)), 'the opened folder is the allocator benchmarked');
+    assert.deepEqual(
+      list.benchmarks.map((b) => b.name),
+      ['larson', 'random_mixed', 'fixed_size', 'mid_large_mt'],
+    );
+    assert.ok(
+      list.benchmarks.every((b) => b.binary.startsWith(dir)),
+      'the opened folder is the allocator benchmarked',
+    );
     assert.equal(list.allocators.find((a) => a.name === 'hakmem')?.available, true);
-    assert.ok(list.envKnobs.some((k) => k.startsWith('HAKMEM_')), `knobs: ${list.envKnobs.join(', ')}`);
+    assert.ok(
+      list.envKnobs.some((k) => k.startsWith('HAKMEM_')),
+      `knobs: ${list.envKnobs.join(', ')}`,
+    );
   });
 
   it('runs a benchmark: records, a comparison with its verdict, and history', async () => {
@@ -52,13 +61,17 @@ describe('engine requests over the protocol', () => {
     assert.ok(['faster', 'slower', 'no significant change'].includes(result.results.comparisons[0]!.verdict));
     // The status bar line names the benchmark; hakmem, the allocator under development, is the subject.
     assert.match(result.headline, /^fixed_size: (hakmem [\d.]+× (faster|slower) than glibc|no significant change)( · noisy)?$/);
-    const history = readFileSync(join(dir, '.hakmem', 'history.jsonl'), 'utf8').trim().split('\n');
+    const history = readFileSync(join(dir, '.hakmem', 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(history.length, 2);
     for (const line of history) assert.equal((JSON.parse(line) as { benchmark: string }).benchmark, 'fixed_size');
   });
 
-  it('opens a profile file, and locates a frame\'s function in the index', async () => {
-    const result = await client.connection.sendRequest(Requests.profile, { inputPath: join(fixturesDir, 'profile', 'workload.perf-script') });
+  it("opens a profile file, and locates a frame's function in the index", async () => {
+    const result = await client.connection.sendRequest(Requests.profile, {
+      inputPath: join(fixturesDir, 'profile', 'workload.perf-script'),
+    });
     assert.ok(result.hotFunctions.length > 0 && result.hotFunctions[0]!.selfPct > 0);
     const located = await client.connection.sendRequest(Requests.locateFunction, { name: 'hak_alloc' });
     assert.match(located.uri ?? '', /hakmem_api\.c$/);
@@ -73,7 +86,13 @@ describe('engine requests in an untrusted workspace', () => {
     try {
       await client.initialize(dir, {}, { trusted: false });
       await assert.rejects(
-        client.connection.sendRequest(Requests.runBenchmark, { benchmark: 'fixed_size', allocators: ['hakmem'], runs: 3, timeoutSeconds: 10, noiseThreshold: 1 }),
+        client.connection.sendRequest(Requests.runBenchmark, {
+          benchmark: 'fixed_size',
+          allocators: ['hakmem'],
+          runs: 3,
+          timeoutSeconds: 10,
+          noiseThreshold: 1,
+        }),
         /needs a trusted workspace/,
       );
       await assert.rejects(client.connection.sendRequest(Requests.profile, { benchmark: 'fixed_size' }), /needs a trusted workspace/);

@@ -26,7 +26,9 @@ class OpenFixture {
     const text = readFileSync(join(this.dir, file), 'utf8');
     await this.client.initialize(this.dir);
     this.doc = TextDocument.create(this.uri, 'c', this.version, text);
-    await this.client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: this.uri, languageId: 'c', version: this.version, text } });
+    await this.client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: this.uri, languageId: 'c', version: this.version, text },
+    });
   }
 
   async close(): Promise<void> {
@@ -35,7 +37,10 @@ class OpenFixture {
   }
 
   lineOf(needle: string): number {
-    return this.doc.getText().split('\n').findIndex((l) => l.includes(needle));
+    return this.doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes(needle));
   }
 
   async finding(code: string, needle: string): Promise<Diagnostic> {
@@ -54,7 +59,9 @@ class OpenFixture {
 
   /** Applies edits from the end, as an editor does, sending each as a ranged change. */
   async apply(edits: TextEdit[]): Promise<void> {
-    for (const e of [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)) {
+    for (const e of [...edits].sort(
+      (a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character,
+    )) {
       this.version++;
       this.doc = TextDocument.update(this.doc, [{ range: e.range, text: e.newText }], this.version);
       await this.client.connection.sendNotification('textDocument/didChange', {
@@ -83,10 +90,13 @@ describe('release guards of the project over the protocol (static-const config v
     assert.equal(lines[target], '    if (config_debug) {');
     assert.equal(lines[target + 1], '      fputs("fill\\n", stderr); // expect: hot-path-io');
     assert.equal(lines[target + 2], '    }');
-    await f.client.waitForDiagnostics(f.uri, (d) => !d.some((x) => x.code === 'hot-path-io' && msg(x).startsWith('fputs') && x.range.start.line === target + 1));
+    await f.client.waitForDiagnostics(
+      f.uri,
+      (d) => !d.some((x) => x.code === 'hot-path-io' && msg(x).startsWith('fputs') && x.range.start.line === target + 1),
+    );
   });
 
-  it('uses the rule\'s own guard for counters', async () => {
+  it("uses the rule's own guard for counters", async () => {
     const diag = await f.finding('hot-path-counter', 'nrequests_total++');
     assert.match(msg(diag), /keep it out of release builds with if \(config_stats\)/);
     const actions = await f.actions(diag);
@@ -129,11 +139,17 @@ describe('slow-path OS calls over the protocol', () => {
     const genericLine = f.lineOf('static void *mi_malloc_generic(size_t size) {');
     const slow = await f.finding('hot-path-syscall', 'MADV_HUGEPAGE');
     assert.equal(slow.severity, 3);
-    assert.match(msg(slow), /on the slow path of mi_malloc_generic, through the noinline slow-path function mi_malloc_generic at alloc\.c:(\d+)/);
+    assert.match(
+      msg(slow),
+      /on the slow path of mi_malloc_generic, through the noinline slow-path function mi_malloc_generic at alloc\.c:(\d+)/,
+    );
     assert.equal(/alloc\.c:(\d+)/.exec(msg(slow))![1], String(genericLine + 1));
     const large = await f.finding('hot-path-syscall', 'return mmap(NULL, size');
     assert.equal(large.severity, 3);
-    assert.ok(msg(large).includes(`behind the unlikely branch \`if (mi_unlikely(size > MI_LARGE_MAX))\` at alloc.c:${branchLine + 1} `), msg(large));
+    assert.ok(
+      msg(large).includes(`behind the unlikely branch \`if (mi_unlikely(size > MI_LARGE_MAX))\` at alloc.c:${branchLine + 1} `),
+      msg(large),
+    );
     const branch = large.relatedInformation?.find((r) => r.message.startsWith('slow path:'));
     assert.ok(branch, 'the branch is related information');
     assert.equal(branch.message, 'slow path: unlikely branch: if (mi_unlikely(size > MI_LARGE_MAX))');

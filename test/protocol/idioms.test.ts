@@ -36,7 +36,10 @@ describe('language server on a mimalloc-shaped tree (if mi_unlikely, attribute m
 
   async function edit(uri: string, range: TextEdit['range'], text: string): Promise<void> {
     version++;
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
+    });
   }
 
   it('shows the fprintf after the second `if mi_unlikely` at its line and column', async () => {
@@ -67,10 +70,18 @@ describe('language server on a mimalloc-shaped tree (if mi_unlikely, attribute m
     const at = { line: target, character: 0 };
     // Typed in pieces, as an editor sends them: a new unlikely branch, then a getenv after it.
     await edit(uri, { start: at, end: at }, '  if mi_unlikely(size == 0) { return NULL; }\n');
-    await edit(uri, { start: { line: target + 1, character: 0 }, end: { line: target + 1, character: 0 } }, '  const char* v = getenv("MIMALLOC_X");\n');
-    const hazard = (d: Diagnostic[]): boolean => d.some((x) => x.code === 'hot-path-getenv' && x.range.start.line === target + 1 && x.range.start.character === 18);
+    await edit(
+      uri,
+      { start: { line: target + 1, character: 0 }, end: { line: target + 1, character: 0 } },
+      '  const char* v = getenv("MIMALLOC_X");\n',
+    );
+    const hazard = (d: Diagnostic[]): boolean =>
+      d.some((x) => x.code === 'hot-path-getenv' && x.range.start.line === target + 1 && x.range.start.character === 18);
     const diags = await client.waitForDiagnostics(uri, hazard);
-    assert.match(msg(diags.find((x) => x.code === 'hot-path-getenv')!), /slow path of _mi_malloc_generic, behind the unlikely branch `if \(mi_unlikely\(/);
+    assert.match(
+      msg(diags.find((x) => x.code === 'hot-path-getenv')!),
+      /slow path of _mi_malloc_generic, behind the unlikely branch `if \(mi_unlikely\(/,
+    );
     // The calls after it still belong to _mi_malloc_generic: the lock in mi_find_page stays reported.
     assert.ok(diags.some((x) => x.code === 'hot-path-lock'));
   });

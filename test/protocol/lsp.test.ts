@@ -46,7 +46,9 @@ describe('language server over stdio', () => {
 
   async function applyEdits(edits: TextEdit[]): Promise<void> {
     // Apply from the end so earlier ranges stay valid, as an editor does.
-    for (const e of [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)) {
+    for (const e of [...edits].sort(
+      (a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character,
+    )) {
       await edit(e.range, e.newText);
     }
   }
@@ -56,7 +58,10 @@ describe('language server over stdio', () => {
     const io = diags.find((d) => d.code === 'hot-path-io' && msg(d).startsWith('fprintf'));
     assert.ok(io);
     assert.equal(io.source, 'hakmem');
-    assert.deepEqual(io.relatedInformation?.map((r) => r.message), ['malloc is an allocator entry point', 'malloc calls tiny_refill', 'tiny_refill calls superslab_refill']);
+    assert.deepEqual(
+      io.relatedInformation?.map((r) => r.message),
+      ['malloc is an allocator entry point', 'malloc calls tiny_refill', 'tiny_refill calls superslab_refill'],
+    );
     const dimmed = diags.filter((d) => d.code === 'inactive');
     assert.ok(dimmed.length > 0, 'compiled-out code is reported for dimming');
     assert.ok(dimmed.every((d) => d.tags?.includes(1) && d.severity === 4));
@@ -67,11 +72,15 @@ describe('language server over stdio', () => {
 
   it('updates diagnostics as the document is edited', async () => {
     doc = TextDocument.create(allocUri, 'c', version, allocText);
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: allocUri, languageId: 'c', version, text: allocText } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: allocUri, languageId: 'c', version, text: allocText },
+    });
     const lines = allocText.split('\n');
     const target = lines.findIndex((l) => l.includes('return superslab_refill(size);'));
     await edit({ start: { line: target, character: 0 }, end: { line: target, character: 0 } }, '  fprintf(stderr, "added\\n");\n');
-    const diags = await client.waitForDiagnostics(allocUri, (d) => d.some((x) => x.code === 'hot-path-io' && x.range.start.line === target));
+    const diags = await client.waitForDiagnostics(allocUri, (d) =>
+      d.some((x) => x.code === 'hot-path-io' && x.range.start.line === target),
+    );
     assert.ok(msg(diags.find((x) => x.range.start.line === target)!).includes('tiny_refill'));
   });
 
@@ -91,7 +100,10 @@ describe('language server over stdio', () => {
     const after = doc.getText().split('\n');
     assert.equal(after[target], '#if !HAKMEM_BUILD_RELEASE');
     assert.equal(after[target + 2], '#endif');
-    await client.waitForDiagnostics(allocUri, (d) => !d.some((x) => x.code === 'hot-path-io' && msg(x).includes('fprintf') && x.range.start.line === target + 1));
+    await client.waitForDiagnostics(
+      allocUri,
+      (d) => !d.some((x) => x.code === 'hot-path-io' && msg(x).includes('fprintf') && x.range.start.line === target + 1),
+    );
   });
 
   it('the ignore quick fix silences one line', async () => {
@@ -103,7 +115,7 @@ describe('language server over stdio', () => {
     })) as CodeAction[];
     const ignore = actions.find((a) => a.title === 'Ignore hot-path-io on this line')!;
     await applyEdits(ignore.edit!.changes![allocUri]!);
-    assert.match(doc.getText().split("\n")[diag.range.start.line]!, /puts\("superslab"\);.* \/\/ hakmem-lint: ignore hot-path-io$/);
+    assert.match(doc.getText().split('\n')[diag.range.start.line]!, /puts\("superslab"\);.* \/\/ hakmem-lint: ignore hot-path-io$/);
     await client.waitForDiagnostics(allocUri, (d) => !d.some((x) => msg(x).startsWith('puts')));
   });
 
@@ -147,7 +159,13 @@ describe('language server over stdio', () => {
       ['ifs.c', '#if HAKMEM_BUILD_RELEASE\n#ifdef X\nvoid f(void) {\n#elif\n#endif\n#endif\n#endif\n#else\n'],
       ['utf8.c', 'void f(void) { const char *s = "\udc80\ud800 broken"; fprintf(stderr, s); }\n'],
       // About 10 MB: a thousand long functions.
-      ['huge.c', Array.from({ length: 1000 }, (_, i) => `void f${i}(int *a, int *b) {\n${'  a[1] = b[2] * 3 + a[4]; /* body */\n'.repeat(260)}}\n`).join('')],
+      [
+        'huge.c',
+        Array.from(
+          { length: 1000 },
+          (_, i) => `void f${i}(int *a, int *b) {\n${'  a[1] = b[2] * 3 + a[4]; /* body */\n'.repeat(260)}}\n`,
+        ).join(''),
+      ],
     ];
     for (const [name, text] of bad) {
       const uri = pathToFileURL(join(dir, name)).href;
@@ -156,14 +174,19 @@ describe('language server over stdio', () => {
     const gone = join(dir, 'gone.c');
     writeFileSync(gone, 'void *malloc(unsigned long n) { puts("x"); return 0; }\n');
     const goneUri = pathToFileURL(gone).href;
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: goneUri, languageId: 'c', version: 1, text: readFileSync(gone, 'utf8') } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: goneUri, languageId: 'c', version: 1, text: readFileSync(gone, 'utf8') },
+    });
     rmSync(gone);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: goneUri, type: 3 }] });
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: goneUri } });
     const ifsUri = pathToFileURL(join(dir, 'ifs.c')).href;
     const problems = await client.waitForDiagnostics(ifsUri, (d) => d.some((x) => x.code === 'preprocessor'), 60000);
     assert.ok(problems.length > 0);
-    const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: allocUri }, position: { line: 0, character: 0 } });
+    const hover = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: allocUri },
+      position: { line: 0, character: 0 },
+    });
     assert.equal(hover, null);
     assert.equal(client.exited, undefined, `server exited: ${client.stderr.join('')}`);
   });

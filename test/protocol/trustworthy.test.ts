@@ -33,7 +33,10 @@ function allocatorRepo(): string {
 const API = join('src', 'hakmem_api.c');
 
 /** A language server (trusted) on a fresh allocator copy for the enclosing suite, handed over once it is up. */
-function serverOnAllocatorCopy(ready: (dir: string, client: LspTestClient) => void, options?: ConstructorParameters<typeof LspTestClient>[0]): void {
+function serverOnAllocatorCopy(
+  ready: (dir: string, client: LspTestClient) => void,
+  options?: ConstructorParameters<typeof LspTestClient>[0],
+): void {
   let dir: string | undefined;
   let client: LspTestClient | undefined;
   before(async () => {
@@ -51,7 +54,10 @@ function serverOnAllocatorCopy(ready: (dir: string, client: LspTestClient) => vo
 /** Appends a constructor to the allocator that ends the process with `status` before main. */
 function exitInConstructor(dir: string, status: number): void {
   const original = readFileSync(join(repoRoot, 'native', API), 'utf8');
-  writeFileSync(join(dir, API), `${original}\n#include <unistd.h>\n__attribute__((constructor)) static void edited_for_test(void) { _exit(${status}); }\n`);
+  writeFileSync(
+    join(dir, API),
+    `${original}\n#include <unistd.h>\n__attribute__((constructor)) static void edited_for_test(void) { _exit(${status}); }\n`,
+  );
 }
 
 function runParams(allocators: string[]): RunBenchmarkParams {
@@ -79,20 +85,28 @@ describe('a run measures the code just edited', () => {
 
   it('the CLI rebuilds the debug library it loads after an edit, and says the tree is dirty', () => {
     exitInConstructor(dir, 43);
-    const run = spawnSync(process.execPath, [cliPath, 'bench', 'run', 'fixed_size', '--allocators', 'hakmem-debug', '--runs', '3', '--warmup', '0', '--quick', '--json'], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [cliPath, 'bench', 'run', 'fixed_size', '--allocators', 'hakmem-debug', '--runs', '3', '--warmup', '0', '--quick', '--json'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     const out = JSON.parse(run.stdout) as { failures: RunFailure[] };
     assert.equal(out.failures[0]?.exitStatus, 43, run.stderr);
     // Back to the original source: the run works again and its record says dirty (the test edits left the tree modified).
     writeFileSync(join(dir, API), readFileSync(join(repoRoot, 'native', API), 'utf8') + '\n/* edited */\n');
-    const ok = spawnSync(process.execPath, [cliPath, 'bench', 'run', 'fixed_size', '--allocators', 'hakmem', '--runs', '3', '--warmup', '0', '--quick'], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const ok = spawnSync(
+      process.execPath,
+      [cliPath, 'bench', 'run', 'fixed_size', '--allocators', 'hakmem', '--runs', '3', '--warmup', '0', '--quick'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /^fixed_size .* at [0-9a-f]{10} \(dirty\)$/m);
   });
@@ -105,7 +119,7 @@ describe('a run measures the code just edited', () => {
     );
   });
 
-  it('a library that cannot be rebuilt stops the run with the compiler\'s message, never an old build', async () => {
+  it("a library that cannot be rebuilt stops the run with the compiler's message, never an old build", async () => {
     const original = readFileSync(join(repoRoot, 'native', API), 'utf8');
     writeFileSync(join(dir, API), `${original}\nint this_does_not_compile( {\n`);
     const r = await client.connection.sendRequest(Requests.runBenchmark, runParams(['hakmem']));
@@ -135,7 +149,7 @@ function median(values: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-describe('peak RSS is the benchmark\'s own', () => {
+describe("peak RSS is the benchmark's own", () => {
   const BALLAST_MB = 320;
   let dir: string;
   let client: LspTestClient;
@@ -158,7 +172,10 @@ describe('peak RSS is the benchmark\'s own', () => {
       const measured = median([0, 1, 2, 3, 4].map(() => timeMaxRss(spec.binary, spec.quickArgs, preload)));
       const diff = Math.abs(reported - measured);
       t.diagnostic(`${record.allocator.name}: reported ${reported} KiB, /usr/bin/time ${measured} KiB (server ${rssKb} KiB)`);
-      assert.ok(diff <= Math.max(0.05 * measured, 512), `${record.allocator.name}: reported ${reported} KiB, /usr/bin/time ${measured} KiB`);
+      assert.ok(
+        diff <= Math.max(0.05 * measured, 512),
+        `${record.allocator.name}: reported ${reported} KiB, /usr/bin/time ${measured} KiB`,
+      );
       assert.ok(reported < 100 * 1024, `${record.allocator.name}: ${reported} KiB is not the server's ${rssKb} KiB`);
     }
   });
@@ -190,7 +207,10 @@ describe('a default profile is worth reading', () => {
     // Samples of larson's threads (rooted at start_thread) that hold an allocator frame.
     let withAllocator = 0;
     let underWorker = 0;
-    for (const line of readFileSync(result.files.find((f) => f.endsWith('.folded'))!, 'utf8').split('\n')) {
+    for (const line of readFileSync(
+      result.files.find((f) => f.endsWith('.folded'))!,
+      'utf8',
+    ).split('\n')) {
       const m = /^(.*) (\d+)$/.exec(line);
       if (!m) continue;
       const frames = m[1]!.split(';');
@@ -211,7 +231,9 @@ describe('a default profile is worth reading', () => {
       textDocument: { uri, languageId: 'c', version: 1, text: readFileSync(join(dir, API), 'utf8') },
     });
     const lensTitles = async (): Promise<string[]> => {
-      const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{ command?: { title: string } }> | null;
+      const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{
+        command?: { title: string };
+      }> | null;
       return (lenses ?? []).map((l) => l.command?.title ?? '').filter((title) => /% self/.test(title));
     };
     const before = await lensTitles();
@@ -227,6 +249,9 @@ describe('a default profile is worth reading', () => {
     const big = await client.connection.sendRequest(Requests.profile, { inputPath: enough });
     assert.equal(big.samples, 2000);
     assert.equal(big.warning, undefined);
-    assert.ok((await lensTitles()).some((title) => /40\.0% self/.test(title)), 'the trusted profile marks hak_alloc');
+    assert.ok(
+      (await lensTitles()).some((title) => /40\.0% self/.test(title)),
+      'the trusted profile marks hak_alloc',
+    );
   });
 });

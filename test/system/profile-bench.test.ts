@@ -21,7 +21,9 @@ describe('hakmem profile on the bundled allocator', () => {
     const outDir = join(tmp, 'prof');
     const r = runCli(['profile', 'random_mixed', '--args', '1000000 1024 42 16 1024', '--out-dir', outDir], tmp);
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(existsSync(join(outDir, 'perf.data')) && existsSync(join(outDir, 'profile.folded')) && existsSync(join(outDir, 'flame.html')));
+    assert.ok(
+      existsSync(join(outDir, 'perf.data')) && existsSync(join(outDir, 'profile.folded')) && existsSync(join(outDir, 'flame.html')),
+    );
     assert.match(r.stdout, /self%\s+total%/);
     assert.match(readFileSync(join(outDir, 'profile.folded'), 'utf8'), /main;.*hak_(alloc|free)/);
   });

@@ -25,8 +25,15 @@ function perfUsable(): string | undefined {
 describe('capturing profiles of a real program', () => {
   before(() => {
     execFileSync('gcc', [
-      '-std=c11', '-O1', '-g', '-fno-omit-frame-pointer', '-fno-inline', '-fno-optimize-sibling-calls',
-      join(fixturesDir, 'profile', 'workload.c'), '-o', binary,
+      '-std=c11',
+      '-O1',
+      '-g',
+      '-fno-omit-frame-pointer',
+      '-fno-inline',
+      '-fno-optimize-sibling-calls',
+      join(fixturesDir, 'profile', 'workload.c'),
+      '-o',
+      binary,
     ]);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -60,7 +67,12 @@ describe('capturing profiles of a real program', () => {
 
   it('records with callgrind and attributes inclusive costs', async (t) => {
     if (!findOnPath('valgrind')) return t.skip('valgrind is not installed (Debian package valgrind)');
-    const { model, files } = await captureProfile({ command: [binary, '40'], tool: 'callgrind', outDir: join(tmp, 'cg'), signal: AbortSignal.timeout(120_000) });
+    const { model, files } = await captureProfile({
+      command: [binary, '40'],
+      tool: 'callgrind',
+      outDir: join(tmp, 'cg'),
+      signal: AbortSignal.timeout(120_000),
+    });
     const summary = Number(/^summary: (\d+)/m.exec(readFileSync(files.raw, 'utf8'))![1]);
     assert.ok(Math.abs(model.nodeTotal[0]! - summary) / summary < 0.001);
     const hot = hotFunctions(model);

@@ -10,7 +10,16 @@ import { parseBenchmarksConfig } from '../../server/src/bench/config';
 import { compareRecords, summarize } from '../../server/src/bench/compare';
 import { verdictSentence } from '../../server/src/bench/verdict';
 import { parseBuildDiagnostics } from '../../server/src/bench/diagnostics';
-import { appendHistory, findBaseline, historyPath, parseHistory, pinBaseline, readHistory, readPins, unpinBaseline } from '../../server/src/bench/history';
+import {
+  appendHistory,
+  findBaseline,
+  historyPath,
+  parseHistory,
+  pinBaseline,
+  readHistory,
+  readPins,
+  unpinBaseline,
+} from '../../server/src/bench/history';
 import { OutputParseError, parseRunOutput } from '../../server/src/bench/output';
 import { RECORD_VERSION, type BenchRecord, type Sample } from '../../server/src/bench/record';
 import { expandMatrix } from '../../server/src/bench/runner';
@@ -51,7 +60,17 @@ function record(values: number[], over: Partial<BenchRecord> = {}): BenchRecord 
 describe('benchmarks config', () => {
   it('parses a full entry with paths relative to the config folder', () => {
     const r = parseBenchmarksConfig(
-      [{ name: 'mine', build: 'make bench', binary: 'out/bench', args: ['10', 20], env: { MY_KNOB: 1 }, cwd: 'sub', result: { regex: '(?<ops>[0-9.]+) ops/s' } }],
+      [
+        {
+          name: 'mine',
+          build: 'make bench',
+          binary: 'out/bench',
+          args: ['10', 20],
+          env: { MY_KNOB: 1 },
+          cwd: 'sub',
+          result: { regex: '(?<ops>[0-9.]+) ops/s' },
+        },
+      ],
       '/ws',
     );
     assert.deepEqual(r.errors, []);
@@ -86,9 +105,22 @@ describe('benchmarks config', () => {
       ],
       '/ws',
     );
-    assert.deepEqual(r.benchmarks.map((b) => b.name), ['good']);
+    assert.deepEqual(
+      r.benchmarks.map((b) => b.name),
+      ['good'],
+    );
     const keys = r.errors.map((e) => e.key);
-    for (const k of ['benchmarks.1.name', 'benchmarks.1.binary', 'benchmarks.1.args', 'benchmarks.1.preset', 'benchmarks.1.result.regex', 'benchmarks.1.colour', 'benchmarks.2.name', 'benchmarks.3.result.regex', 'benchmarks.4']) {
+    for (const k of [
+      'benchmarks.1.name',
+      'benchmarks.1.binary',
+      'benchmarks.1.args',
+      'benchmarks.1.preset',
+      'benchmarks.1.result.regex',
+      'benchmarks.1.colour',
+      'benchmarks.2.name',
+      'benchmarks.3.result.regex',
+      'benchmarks.4',
+    ]) {
       assert.ok(keys.includes(k), `${k} reported in ${keys.join(', ')}`);
     }
     assert.match(r.errors.find((e) => e.key === 'benchmarks.2.name')!.message, /declared twice/);
@@ -97,9 +129,17 @@ describe('benchmarks config', () => {
   });
 
   it('the JSON schema fragment accepts what the parser accepts and rejects unknown keys', () => {
-    const schema = JSON.parse(readFileSync(join(repoRoot, 'server/schema/hakmem.schema.json'), 'utf8')) as { properties: { benchmarks: object } };
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'server/schema/hakmem.schema.json'), 'utf8')) as {
+      properties: { benchmarks: object };
+    };
     const validate = new Ajv({ strict: false }).compile(schema.properties.benchmarks);
-    assert.equal(validate([{ name: 'l', preset: 'larson' }, { name: 'm', binary: 'x', args: [1, '2'], result: { metric: 'ops' } }]), true);
+    assert.equal(
+      validate([
+        { name: 'l', preset: 'larson' },
+        { name: 'm', binary: 'x', args: [1, '2'], result: { metric: 'ops' } },
+      ]),
+      true,
+    );
     assert.equal(validate([{ name: 'm' }]), false, 'needs binary or preset');
     assert.equal(validate([{ name: 'm', binary: 'x', colour: 1 }]), false);
     assert.equal(validate([{ name: 'm', binary: 'x', preset: 'other' }]), false);
@@ -121,7 +161,10 @@ describe('benchmarks config', () => {
 
 describe('reading run output', () => {
   it('reads the last HAKMEM_RESULT line', () => {
-    const r = parseRunOutput('larson: 1 M ops/s\nHAKMEM_RESULT {"ops_per_sec": 1, "seconds": 9}\nHAKMEM_RESULT {"ops_per_sec": 1234.5, "seconds": 2, "max_rss_kb": 800}\n', undefined);
+    const r = parseRunOutput(
+      'larson: 1 M ops/s\nHAKMEM_RESULT {"ops_per_sec": 1, "seconds": 9}\nHAKMEM_RESULT {"ops_per_sec": 1234.5, "seconds": 2, "max_rss_kb": 800}\n',
+      undefined,
+    );
     assert.equal(r.value, 1234.5);
     assert.equal(r.seconds, 2);
     assert.equal(r.maxRssKb, 800);
@@ -147,21 +190,24 @@ describe('compiler diagnostics', () => {
   it('parses gcc and clang lines, with and without a column, and resolves paths', () => {
     const out = [
       'make: Entering directory',
-      'src/heap.c:12:5: error: expected \';\' before \'}\' token',
-      '/abs/x.h:3:1: warning: unused variable \'q\' [-Wunused-variable]',
+      "src/heap.c:12:5: error: expected ';' before '}' token",
+      "/abs/x.h:3:1: warning: unused variable 'q' [-Wunused-variable]",
       'src/heap.c:12:5: note: in expansion of macro',
       'bench.c:7: error: old style',
       '\x1b[01m\x1b[Ksrc/c.c:1:2:\x1b[m\x1b[K \x1b[01;31m\x1b[Kfatal error: \x1b[m\x1b[Kfoo.h: No such file',
-      'ld: undefined reference to `hak_alloc\'',
+      "ld: undefined reference to `hak_alloc'",
     ].join('\n');
     const d = parseBuildDiagnostics(out, '/ws/native');
-    assert.deepEqual(d.map((x) => [x.file, x.line, x.column, x.severity]), [
-      ['/ws/native/src/heap.c', 12, 5, 'error'],
-      ['/abs/x.h', 3, 1, 'warning'],
-      ['/ws/native/src/heap.c', 12, 5, 'note'],
-      ['/ws/native/bench.c', 7, 1, 'error'],
-      ['/ws/native/src/c.c', 1, 2, 'error'],
-    ]);
+    assert.deepEqual(
+      d.map((x) => [x.file, x.line, x.column, x.severity]),
+      [
+        ['/ws/native/src/heap.c', 12, 5, 'error'],
+        ['/abs/x.h', 3, 1, 'warning'],
+        ['/ws/native/src/heap.c', 12, 5, 'note'],
+        ['/ws/native/bench.c', 7, 1, 'error'],
+        ['/ws/native/src/c.c', 1, 2, 'error'],
+      ],
+    );
     assert.equal(d[4]!.message, 'foo.h: No such file');
   });
 });
@@ -204,7 +250,10 @@ describe('history', () => {
 describe('comparisons and matrices', () => {
   it('compareRecords states ratio, interval and p-value, in words too', () => {
     const base = record([100, 101, 99, 100, 102, 98, 100, 101, 99, 100]);
-    const fast = record(base.samples.map((s) => s.opsPerSec * 1.2), { allocator: { name: 'mimalloc', library: null } });
+    const fast = record(
+      base.samples.map((s) => s.opsPerSec * 1.2),
+      { allocator: { name: 'mimalloc', library: null } },
+    );
     const c = compareRecords(base, fast);
     assert.equal(c.verdict, 'faster');
     assert.ok(c.ratio > 1.15 && c.ratio < 1.25);

@@ -49,7 +49,11 @@ describe('runtime conditions: only integer constant expressions decide', () => {
 });
 
 describe('branch hints', () => {
-  const lookup = macros('mi_unlikely(x) (__builtin_expect(!!(x), false))', 'mi_likely(x) (__builtin_expect(!!(x), true))', 'EXPECT_FALSE(x) __builtin_expect((x), 0)');
+  const lookup = macros(
+    'mi_unlikely(x) (__builtin_expect(!!(x), false))',
+    'mi_likely(x) (__builtin_expect(!!(x), true))',
+    'EXPECT_FALSE(x) __builtin_expect((x), 0)',
+  );
 
   it('reads __builtin_expect directly and through macros of any name', () => {
     assert.equal(branchHint('(__builtin_expect(p == NULL, 0))', lookup), 'unlikely');

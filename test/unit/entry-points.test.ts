@@ -31,13 +31,20 @@ const pub = (name: string): { name: string; isStatic: boolean } => ({ name, isSt
 
 describe('entry points without configuration', () => {
   it('a prefix counts when its family allocates and releases', () => {
-    const families = prefixFamilies(['mi_malloc', 'mi_free', 'mi_calloc', 'rpmalloc', 'rpfree', 'je_smallocx', 'tlsf_malloc', 'pool_malloc'].map(pub));
+    const families = prefixFamilies(
+      ['mi_malloc', 'mi_free', 'mi_calloc', 'rpmalloc', 'rpfree', 'je_smallocx', 'tlsf_malloc', 'pool_malloc'].map(pub),
+    );
     assert.deepEqual([...families.keys()].sort(), ['mi_', 'rp']);
     assert.deepEqual(families.get('mi_'), ['mi_malloc', 'mi_calloc', 'mi_free']);
   });
 
   it('internal (underscore) prefixes and static-only families are not families', () => {
-    const families = prefixFamilies([pub('_mi_page_malloc'), pub('_mi_page_free'), { name: 'imalloc', isStatic: true }, { name: 'ifree', isStatic: true }]);
+    const families = prefixFamilies([
+      pub('_mi_page_malloc'),
+      pub('_mi_page_free'),
+      { name: 'imalloc', isStatic: true },
+      { name: 'ifree', isStatic: true },
+    ]);
     assert.equal(families.size, 0);
   });
 
@@ -45,9 +52,21 @@ describe('entry points without configuration', () => {
     const candidates = ['mi_free', 'mi_malloc', 'hak_alloc_fast', 'malloc', 'mi_new_aligned', 'helper'].map(pub);
     const patterns = ['malloc', 'free', 'hak_alloc*'];
     const all = selectEntryPoints(candidates, { patterns, recognise: true, attributed: new Set(['mi_new_aligned', 'not_defined']) });
-    assert.deepEqual(all.map((e) => `${e.name}:${e.reason}`), ['malloc:pattern', 'hak_alloc_fast:pattern', 'mi_malloc:prefix family', 'mi_free:prefix family', 'mi_new_aligned:allocation attribute']);
+    assert.deepEqual(
+      all.map((e) => `${e.name}:${e.reason}`),
+      [
+        'malloc:pattern',
+        'hak_alloc_fast:pattern',
+        'mi_malloc:prefix family',
+        'mi_free:prefix family',
+        'mi_new_aligned:allocation attribute',
+      ],
+    );
     const configured = selectEntryPoints(candidates, { patterns, recognise: false, attributed: new Set(['mi_new_aligned']) });
-    assert.deepEqual(configured.map((e) => e.name), ['malloc', 'hak_alloc_fast']);
+    assert.deepEqual(
+      configured.map((e) => e.name),
+      ['malloc', 'hak_alloc_fast'],
+    );
   });
 
   it('.hakmem.json entryPoints turn recognition off; extraEntryPoints keep it', () => {
@@ -58,7 +77,10 @@ describe('entry points without configuration', () => {
 });
 
 function attributed(text: string): string[] {
-  return allocationAttributed(text, evaluatePreprocessor(text, { fileName: 'x.h', defines: MacroTable.from({ ...defaultPredefines(), NDEBUG: '1' }) }));
+  return allocationAttributed(
+    text,
+    evaluatePreprocessor(text, { fileName: 'x.h', defines: MacroTable.from({ ...defaultPredefines(), NDEBUG: '1' }) }),
+  );
 }
 
 describe('allocation attributes', () => {

@@ -37,7 +37,8 @@ const tree: Keyboard.FrameTree = {
 
 const at = (selected: number, zoomRoot = 0): Keyboard.FlameFocus => ({ selected, zoomRoot });
 const flame = (focus: Keyboard.FlameFocus, key: string): Keyboard.FlameKeyCommand | undefined => flameKeyCommand(tree, focus, 'flame', key);
-const icicle = (focus: Keyboard.FlameFocus, key: string): Keyboard.FlameKeyCommand | undefined => flameKeyCommand(tree, focus, 'icicle', key);
+const icicle = (focus: Keyboard.FlameFocus, key: string): Keyboard.FlameKeyCommand | undefined =>
+  flameKeyCommand(tree, focus, 'icicle', key);
 const focus = (frame: number): Keyboard.FlameKeyCommand => ({ kind: 'focus', frame });
 const edge: Keyboard.FlameKeyCommand = { kind: 'edge' };
 

@@ -29,7 +29,10 @@ describe('release guards', () => {
 
   it('rejects a guard keyed by an unknown rule, naming the key', () => {
     const r = loadConfigText('/w', '{ "guard": { "hot-path-printf": "#if DEBUG" } }');
-    assert.ok(r.problems.some((p) => p.key.startsWith('guard')), JSON.stringify(r.problems));
+    assert.ok(
+      r.problems.some((p) => p.key.startsWith('guard')),
+      JSON.stringify(r.problems),
+    );
     assert.equal(guardFor(r.config, 'hot-path-io').text, '#if !HAKMEM_BUILD_RELEASE');
   });
 
@@ -56,13 +59,19 @@ describe('release guards', () => {
 
   it('counters name the stats guard of a per-rule configuration', async () => {
     const result = await lintPaths([join(lintDir, 'debug-guards')], { cwd: lintDir, build: 'release' });
-    assert.match(result.findings.find((f) => f.code === 'hot-path-counter')!.message, /keep it out of release builds with #if MI_STAT > 1$/);
+    assert.match(
+      result.findings.find((f) => f.code === 'hot-path-counter')!.message,
+      /keep it out of release builds with #if MI_STAT > 1$/,
+    );
     assert.match(result.findings.find((f) => f.code === 'hot-path-io')!.message, /guard it with #if MI_DEBUG > 1 or/);
   });
 
   it('the debug build of a static-const config value compiles its branch in', async () => {
     const result = await lintPaths([join(lintDir, 'config-guard')], { cwd: lintDir, build: 'debug' });
-    assert.ok(result.findings.some((f) => f.code === 'hot-path-io' && f.message.startsWith('fprintf') && f.span.line === 11), 'if (config_debug) is live when JEMALLOC_DEBUG is defined');
+    assert.ok(
+      result.findings.some((f) => f.code === 'hot-path-io' && f.message.startsWith('fprintf') && f.span.line === 11),
+      'if (config_debug) is live when JEMALLOC_DEBUG is defined',
+    );
   });
 });
 
@@ -73,7 +82,13 @@ describe('the wrap quick fix', () => {
     const guard = parseGuard('#if MI_DEBUG > 1');
     assert.equal(wrapTitle(guard), 'Wrap in #if MI_DEBUG > 1 … #endif');
     const edits = wrapInGuardEdits(text, 2, 2, guard);
-    assert.deepEqual(edits.map((e) => [e.range.start.line, e.newText]), [[2, '#if MI_DEBUG > 1\n'], [3, '#endif\n']]);
+    assert.deepEqual(
+      edits.map((e) => [e.range.start.line, e.newText]),
+      [
+        [2, '#if MI_DEBUG > 1\n'],
+        [3, '#endif\n'],
+      ],
+    );
   });
 
   it('wraps lines in an indented C if for a config-value guard', () => {

@@ -77,7 +77,15 @@ describe('allocator idioms: fixture trees in the shapes of mimalloc, jemalloc, r
   it('jemalloc: JEMALLOC_ATTR(…) before the name gives je_malloc, je_calloc, je_mallocx their own definitions', async () => {
     const facts = await factsOf('jemalloc', 'src/jemalloc.c');
     const names = facts.functions.map((f) => f.name);
-    assert.deepEqual(names, ['malloc_default_slow', 'imalloc_fastpath', 'je_malloc', 'je_calloc', 'je_mallocx', 'je_free', 'je_malloc_stats_print']);
+    assert.deepEqual(names, [
+      'malloc_default_slow',
+      'imalloc_fastpath',
+      'je_malloc',
+      'je_calloc',
+      'je_mallocx',
+      'je_free',
+      'je_malloc_stats_print',
+    ]);
     // The name's position is the source's: the rewritten view keeps every offset.
     const source = readFileSync(join(idiomsDir, 'jemalloc', 'src', 'jemalloc.c'), 'utf8').split('\n');
     const je = fn(facts, 'je_malloc').nameSpan;
@@ -97,9 +105,13 @@ describe('allocator idioms: fixture trees in the shapes of mimalloc, jemalloc, r
     const whole = analyseText(ctx, '/x/mi.c', text);
     const bounds = [0, ...cuts, text.length];
     const merged = mergeSlices(bounds.slice(1).map((end, i) => analyseText(ctx, '/x/mi.c', text, { range: [bounds[i]!, end] })));
-    const comparable = (f: FileFacts): unknown => JSON.parse(JSON.stringify({ ...f, globals: [...f.globals].sort(), ignores: [...f.ignores] }));
+    const comparable = (f: FileFacts): unknown =>
+      JSON.parse(JSON.stringify({ ...f, globals: [...f.globals].sort(), ignores: [...f.ignores] }));
     assert.deepEqual(comparable(merged.facts), comparable(whole.facts));
-    assert.deepEqual(merged.pointerFacts.functions.map((f) => f.name), whole.pointerFacts.functions.map((f) => f.name));
+    assert.deepEqual(
+      merged.pointerFacts.functions.map((f) => f.name),
+      whole.pointerFacts.functions.map((f) => f.name),
+    );
   });
 });
 
@@ -119,14 +131,23 @@ describe('syntax view', () => {
     const src = `${MACROS}COLD NOTHING\nvoid *f(int a) NOTHING ATTR(malloc) {\n  if mi_unlikely(a\n      > 1) { return 0; }\n  return 0;\n}\n`;
     const view = viewOf(src);
     assert.equal(view.length, src.length);
-    assert.deepEqual([...view.matchAll(/\n/g)].map((m) => m.index), [...src.matchAll(/\n/g)].map((m) => m.index));
+    assert.deepEqual(
+      [...view.matchAll(/\n/g)].map((m) => m.index),
+      [...src.matchAll(/\n/g)].map((m) => m.index),
+    );
     assert.ok(view.startsWith(MACROS), 'directives are untouched');
   });
 
   it('wraps an unparenthesised condition, from the blanks beside it', () => {
-    assert.ok(viewOf(`${MACROS}int f(int a) {\n  if mi_unlikely(a > 1) { return 1; }\n  return 0;\n}\n`).includes('  if(mi_unlikely(a > 1)){ return 1; }'));
+    assert.ok(
+      viewOf(`${MACROS}int f(int a) {\n  if mi_unlikely(a > 1) { return 1; }\n  return 0;\n}\n`).includes(
+        '  if(mi_unlikely(a > 1)){ return 1; }',
+      ),
+    );
     // No blank before the body: the macro's own parentheses become the condition.
-    assert.ok(viewOf(`${MACROS}int f(int a) {\n  if mi_unlikely(a){ return 1; }\n  return 0;\n}\n`).includes('  if            (a){ return 1; }'));
+    assert.ok(
+      viewOf(`${MACROS}int f(int a) {\n  if mi_unlikely(a){ return 1; }\n  return 0;\n}\n`).includes('  if            (a){ return 1; }'),
+    );
   });
 
   it('blanks attribute macros around a declarator and keeps the storage keywords they expand to', () => {
@@ -155,7 +176,14 @@ describe('syntax view', () => {
   });
 
   it('never throws on malformed text', () => {
-    for (const src of [`${MACROS}if mi_unlikely(`, `${MACROS}ATTR(`, '_Atomic(', 'if x', `${MACROS}"unterminated ATTR(x)\nCOLD`, `${MACROS}/* COLD`]) {
+    for (const src of [
+      `${MACROS}if mi_unlikely(`,
+      `${MACROS}ATTR(`,
+      '_Atomic(',
+      'if x',
+      `${MACROS}"unterminated ATTR(x)\nCOLD`,
+      `${MACROS}/* COLD`,
+    ]) {
       assert.equal(viewOf(src).length, src.length);
     }
   });

@@ -19,7 +19,7 @@ function comparable(f: FileFacts): unknown {
 /** A tiny deterministic PRNG so a failure names an edit that can be replayed. */
 function rng(seed: number): () => number {
   let x = seed;
-  return () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 describe('incremental facts after an edit inside a function body', () => {
@@ -67,7 +67,11 @@ describe('incremental facts after an edit inside a function body', () => {
         const full = extractFacts(file, nextView, tree, query, preproc, 'release', undefined, undefined, next);
         if (updated) {
           fast++;
-          assert.deepEqual(comparable(updated), comparable(full), `step ${step}: edit at ${at} (${JSON.stringify(inserted)}, removed ${removed})`);
+          assert.deepEqual(
+            comparable(updated),
+            comparable(full),
+            `step ${step}: edit at ${at} (${JSON.stringify(inserted)}, removed ${removed})`,
+          );
         }
         text = next;
         view = nextView;

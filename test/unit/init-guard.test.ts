@@ -15,7 +15,10 @@ describe('the guard hakmem init proposes', () => {
   });
 
   it('a debug switch tested with #ifdef opens with #ifdef, and NDEBUG alone with #ifndef', () => {
-    assert.equal(proposeGuard(findGuardMacros(['#ifdef JEMALLOC_DEBUG\n#endif\n#ifdef JEMALLOC_DEBUG\n#endif\n'])), '#ifdef JEMALLOC_DEBUG');
+    assert.equal(
+      proposeGuard(findGuardMacros(['#ifdef JEMALLOC_DEBUG\n#endif\n#ifdef JEMALLOC_DEBUG\n#endif\n'])),
+      '#ifdef JEMALLOC_DEBUG',
+    );
     assert.equal(proposeGuard(findGuardMacros(['#ifndef NDEBUG\n#endif\n'])), '#ifndef NDEBUG');
     assert.equal(proposeGuard(findGuardMacros(['int x;\n'])), '#ifndef NDEBUG');
   });

@@ -42,7 +42,13 @@ describe('results page messages', () => {
 });
 
 describe('flamegraph page messages', () => {
-  const state = { view: 'sandwich', search: 'needle_', zoomPath: ['main', HOSTILE], sandwichFunction: 'hak_alloc', tableSort: { column: 'self', descending: true } };
+  const state = {
+    view: 'sandwich',
+    search: 'needle_',
+    zoomPath: ['main', HOSTILE],
+    sandwichFunction: 'hak_alloc',
+    tableSort: { column: 'self', descending: true },
+  };
 
   it('lets the messages the page sends through', () => {
     for (const m of [
@@ -99,7 +105,10 @@ describe('accepting a page message', () => {
   it('drops a hostile message and says so in the log, briefly', () => {
     const warnings: string[] = [];
     const hostile = { type: 'export', format: 'folded', fileName: '/etc/passwd', content: 'x'.repeat(100_000) };
-    assert.equal(acceptPageMessage('flamegraph', hostile, isFlamePageToHost, (w) => warnings.push(w)), undefined);
+    assert.equal(
+      acceptPageMessage('flamegraph', hostile, isFlamePageToHost, (w) => warnings.push(w)),
+      undefined,
+    );
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /^ignored a message from the flamegraph page that its protocol does not allow: \{"type":"export"/);
     assert.ok(warnings[0]!.length < 400, `the log line is ${warnings[0]!.length} characters`);
@@ -109,8 +118,14 @@ describe('accepting a page message', () => {
     const warnings: string[] = [];
     const cyclic: Record<string, unknown> = { type: 'rerun' };
     cyclic['self'] = cyclic;
-    assert.equal(acceptPageMessage('results', cyclic, isResultsPageToHost, (w) => warnings.push(w)), undefined);
-    assert.equal(acceptPageMessage('results', undefined, isResultsPageToHost, (w) => warnings.push(w)), undefined);
+    assert.equal(
+      acceptPageMessage('results', cyclic, isResultsPageToHost, (w) => warnings.push(w)),
+      undefined,
+    );
+    assert.equal(
+      acceptPageMessage('results', undefined, isResultsPageToHost, (w) => warnings.push(w)),
+      undefined,
+    );
     assert.equal(warnings.length, 2);
     assert.match(warnings[1]!, /: undefined$/);
   });

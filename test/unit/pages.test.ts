@@ -35,16 +35,20 @@ describe('page shell', () => {
   it('escapes the title and refuses a nonce that would need escaping', () => {
     const html = pageHtml({ nonce: 'abc', cspSource: '', script: { uri: 'x.js' }, title: '<b>"t"</b>' }, { style: '', body: '' });
     assert.match(html, /<title>&#60;b&#62;&#34;t&#34;&#60;\/b&#62;<\/title>/);
-    assert.throws(() => pageHtml({ nonce: "a' 'unsafe-inline", cspSource: '', script: { uri: 'x.js' }, title: 't' }, { style: '', body: '' }), /base64/);
+    assert.throws(
+      () => pageHtml({ nonce: "a' 'unsafe-inline", cspSource: '', script: { uri: 'x.js' }, title: 't' }, { style: '', body: '' }),
+      /base64/,
+    );
   });
 
   it('makes a fresh letters-and-digits nonce when none is given', () => {
     const a = makeNonce();
     assert.match(a, /^[A-Za-z0-9]{16,}$/);
     assert.notEqual(a, makeNonce());
-    const nonces = [resultsPageHtml({ cspSource: '', script: { uri: 'x.js' } }), resultsPageHtml({ cspSource: '', script: { uri: 'x.js' } })].map(
-      (html) => /script-src 'nonce-([^']+)'/.exec(policyOf(html))![1],
-    );
+    const nonces = [
+      resultsPageHtml({ cspSource: '', script: { uri: 'x.js' } }),
+      resultsPageHtml({ cspSource: '', script: { uri: 'x.js' } }),
+    ].map((html) => /script-src 'nonce-([^']+)'/.exec(policyOf(html))![1]);
     assert.notEqual(nonces[0], nonces[1]);
   });
 });

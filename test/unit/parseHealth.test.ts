@@ -80,7 +80,8 @@ describe('parse health of every fixture tree (what the grammar sees is what the 
         const facts = analyseText(ctx, path, text).facts;
         const defined = facts.functions.filter((f) => active(f.nameSpan.line));
         for (const f of defined) {
-          if (preproc.macroAt(f.name, f.nameSpan.line)) problems.push(`${rel}:${f.nameSpan.line + 1}: a function is named after the macro ${f.name}`);
+          if (preproc.macroAt(f.name, f.nameSpan.line))
+            problems.push(`${rel}:${f.nameSpan.line + 1}: a function is named after the macro ${f.name}`);
         }
         const expected = referenceDefinitions(text, active, (name, line) => preproc.macroAt(name, line) !== undefined);
         const actual = defined.map((f) => f.name);

@@ -97,7 +97,10 @@ describe('messages and related information', () => {
     const path = fileOf(r, 'free_paths.c');
     const f = r.model.findings(path).find((x) => x.span.line === 8);
     assert.ok(f);
-    assert.match(f.message, /^USER pointer `ptr` where BASE is expected: slab_index_for\(\) expects BASE for parameter p \(\.hakmem\.json pointers\.expects\.slab_index_for\); `ptr` is USER from parameter ptr of hak_tiny_free/);
+    assert.match(
+      f.message,
+      /^USER pointer `ptr` where BASE is expected: slab_index_for\(\) expects BASE for parameter p \(\.hakmem\.json pointers\.expects\.slab_index_for\); `ptr` is USER from parameter ptr of hak_tiny_free/,
+    );
     assert.match(f.message, /USER at every call site, e\.g\. free_paths\.c:\d+/);
     const origin = f.related[0]!;
     assert.equal(lineOf(origin.path, origin.span.line).trim(), 'static void hak_tiny_free(void *ptr) {');
@@ -112,7 +115,10 @@ describe('messages and related information', () => {
     const path = fileOf(r, 'tiny_alloc_fast.c');
     const f = r.model.findings(path).find((x) => x.code === 'double-conversion' && lineOf(path, x.span.line).includes('HAK_RET_ALLOC'));
     assert.ok(f);
-    assert.match(f.message, /tiny_region_id_write_header\(\) converts BASE→USER, but its operand is already a USER pointer \(from tiny_alloc_fast_pop\(\) at tiny_alloc_fast\.c:\d+\)/);
+    assert.match(
+      f.message,
+      /tiny_region_id_write_header\(\) converts BASE→USER, but its operand is already a USER pointer \(from tiny_alloc_fast_pop\(\) at tiny_alloc_fast\.c:\d+\)/,
+    );
     assert.match(lineOf(f.related[0]!.path, f.related[0]!.span.line), /tiny_alloc_fast_pop\(class_idx\)/);
     assert.equal(f.fix, undefined, 'no fix inside a macro expansion');
   });
@@ -143,7 +149,10 @@ describe('quick fixes', () => {
           writeFileSync(f.path, applyEdits(readFileSync(f.path, 'utf8'), edits));
         }
         const after = analyzeFolder(lang, tmp);
-        assert.deepEqual(after.files.flatMap((f) => after.model.findings(f.path).map((x) => `${basename(f.path)}:${x.span.line + 1}:${x.code}`)), []);
+        assert.deepEqual(
+          after.files.flatMap((f) => after.model.findings(f.path).map((x) => `${basename(f.path)}:${x.span.line + 1}:${x.code}`)),
+          [],
+        );
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
@@ -151,13 +160,17 @@ describe('quick fixes', () => {
   }
 });
 
-function applyEdits(text: string, edits: ReadonlyArray<{ span: { line: number; column: number; endLine: number; endColumn: number }; newText: string }>): string {
+function applyEdits(
+  text: string,
+  edits: ReadonlyArray<{ span: { line: number; column: number; endLine: number; endColumn: number }; newText: string }>,
+): string {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
   const offset = (line: number, column: number): number => starts[line]! + column;
   const sorted = [...edits].sort((a, b) => offset(b.span.line, b.span.column) - offset(a.span.line, a.span.column));
   let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.span.line, e.span.column)) + e.newText + out.slice(offset(e.span.endLine, e.span.endColumn));
+  for (const e of sorted)
+    out = out.slice(0, offset(e.span.line, e.span.column)) + e.newText + out.slice(offset(e.span.endLine, e.span.endColumn));
   return out;
 }
 
@@ -174,7 +187,9 @@ describe('inlay hints and hover', () => {
   it('has no hint for a variable holding both kinds', () => {
     const r = analyse('correct');
     const path = fileOf(r, 'paths.c');
-    const reuseLine = readFileSync(path, 'utf8').split('\n').findIndex((l) => l.startsWith('void *reuse('));
+    const reuseLine = readFileSync(path, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith('void *reuse('));
     assert.ok(!r.model.hints(path).some((h) => h.line === reuseLine && h.name === 'p'));
   });
 
@@ -186,7 +201,10 @@ describe('inlay hints and hover', () => {
     const character = lines[line]!.indexOf('(u)') + 1;
     assert.equal(r.model.hover(path, line, character), `**u**: USER pointer — from malloc() at flow.c:${line}`);
     const declLine = lines.findIndex((l) => l.includes('uint8_t *b = (uint8_t *)to_base'));
-    assert.match(r.model.hover(path, declLine, lines[declLine]!.indexOf('*b') + 1) ?? '', /^\*\*b\*\*: BASE pointer — from to_base\(\) at flow\.c:\d+$/);
+    assert.match(
+      r.model.hover(path, declLine, lines[declLine]!.indexOf('*b') + 1) ?? '',
+      /^\*\*b\*\*: BASE pointer — from to_base\(\) at flow\.c:\d+$/,
+    );
     assert.equal(r.model.hover(path, 0, 0), undefined);
   });
 });
@@ -291,7 +309,10 @@ describe('robustness', () => {
 
   it('still finds raw link accesses in functions the grammar garbles', () => {
     const r = analyseText('__attribute__((hot)) void *k(void *p) {\n  return *(void **)p;\n}\n');
-    assert.deepEqual(r.files.flatMap((f) => r.model.findings(f.path).map((x) => `${x.span.line}:${x.code}`)), ['1:raw-next-access']);
+    assert.deepEqual(
+      r.files.flatMap((f) => r.model.findings(f.path).map((x) => `${x.span.line}:${x.code}`)),
+      ['1:raw-next-access'],
+    );
   });
 });
 
@@ -300,7 +321,10 @@ describe('the bundled allocator', () => {
     const r = analyzeFolder(lang, join(repoRoot, 'native'));
     assert.deepEqual(r.configErrors, []);
     assert.ok(r.files.length > 0);
-    assert.deepEqual(r.files.flatMap((f) => r.model.findings(f.path).map((x) => `${basename(f.path)}:${x.span.line + 1}: ${x.message}`)), []);
+    assert.deepEqual(
+      r.files.flatMap((f) => r.model.findings(f.path).map((x) => `${basename(f.path)}:${x.span.line + 1}: ${x.message}`)),
+      [],
+    );
     const s = r.model.summaries();
     assert.deepEqual(s.get('hak_base_to_user'), { params: ['BASE'], returns: 'USER' });
   });

@@ -35,12 +35,18 @@ describe('hakmem preproc', () => {
   it('json output for the debug build, with -D applied after the build defines', async () => {
     const r = await run(['tiny_free.c', '--build', 'debug', '--format', 'json', '-D', 'HAK_STATS=0']);
     assert.equal(r.code, 0, r.err);
-    const json = JSON.parse(r.out) as { version: number; files: Array<{ build: string; inactiveRanges: unknown[]; conditionals: Array<{ line: number; value: boolean }> }> };
+    const json = JSON.parse(r.out) as {
+      version: number;
+      files: Array<{ build: string; inactiveRanges: unknown[]; conditionals: Array<{ line: number; value: boolean }> }>;
+    };
     assert.equal(json.version, 1);
     const f = json.files[0]!;
     assert.equal(f.build, 'debug');
     // Debug: the release-only tls_push (line 11) is out; HAK_STATS=0 from -D survives the header's #ifndef (line 20).
-    assert.deepEqual(f.inactiveRanges, [{ startLine: 11, endLine: 11 }, { startLine: 20, endLine: 20 }]);
+    assert.deepEqual(f.inactiveRanges, [
+      { startLine: 11, endLine: 11 },
+      { startLine: 20, endLine: 20 },
+    ]);
     assert.equal(f.conditionals.find((c) => c.line === 7)?.value, true);
   });
 

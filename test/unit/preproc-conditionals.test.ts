@@ -115,11 +115,30 @@ describe('preproc: nesting', () => {
     const r = run(src);
     assert.deepEqual(Array.from(r.active), [1, 1, 1, 0, 1, 0, 1]);
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.conditionals.map((c) => c.value), [true, false, false]);
+    assert.deepEqual(
+      r.conditionals.map((c) => c.value),
+      [true, false, false],
+    );
   });
 
   it('supports #elifdef and #elifndef', () => {
-    const src = ['#if 0', 'a;', '#elifdef NDEBUG', 'b;', '#else', 'c;', '#endif', '#ifdef NOPE', 'd;', '#elifndef NOPE', 'e;', '#endif', '#ifdef __has_include', 'f;', '#endif'].join('\n');
+    const src = [
+      '#if 0',
+      'a;',
+      '#elifdef NDEBUG',
+      'b;',
+      '#else',
+      'c;',
+      '#endif',
+      '#ifdef NOPE',
+      'd;',
+      '#elifndef NOPE',
+      'e;',
+      '#endif',
+      '#ifdef __has_include',
+      'f;',
+      '#endif',
+    ].join('\n');
     const r = run(src);
     assert.equal(isActive(r, src, 'a;'), false);
     assert.equal(isActive(r, src, 'b;'), true);
@@ -130,7 +149,16 @@ describe('preproc: nesting', () => {
   });
 
   it('#if 0 hides everything, including #define and #include inside', () => {
-    const src = ['#if 0', '#define HIDDEN 1', '#include "missing.h"', '#error not compiled', '#endif', '#ifdef HIDDEN', 'x;', '#endif'].join('\n');
+    const src = [
+      '#if 0',
+      '#define HIDDEN 1',
+      '#include "missing.h"',
+      '#error not compiled',
+      '#endif',
+      '#ifdef HIDDEN',
+      'x;',
+      '#endif',
+    ].join('\n');
     const r = run(src);
     assert.deepEqual(Array.from(r.active), [1, 0, 0, 0, 1, 1, 0, 1]);
     assert.deepEqual(r.includes, []);
@@ -218,7 +246,21 @@ describe('preproc: problems', () => {
   });
 
   it('reports stray #else/#elif/#endif, #elif after #else, and bad expressions', () => {
-    const src = ['#endif', '#else', '#elif 1', '#if 1', '#else', '#elif 1', '#else', '#endif', '#if 1 +', 'x;', '#endif', '#ifdef', '#endif'].join('\n');
+    const src = [
+      '#endif',
+      '#else',
+      '#elif 1',
+      '#if 1',
+      '#else',
+      '#elif 1',
+      '#else',
+      '#endif',
+      '#if 1 +',
+      'x;',
+      '#endif',
+      '#ifdef',
+      '#endif',
+    ].join('\n');
     const r = run(src);
     const messages = r.problems.map((p) => `${p.line}: ${p.message}`);
     assert.deepEqual(messages.slice(0, 5), [
@@ -234,7 +276,18 @@ describe('preproc: problems', () => {
   });
 
   it('reports an active #error and unknown directives, but not inside false branches', () => {
-    const src = ['#error release builds need -O2', '#frobnicate', '#if 0', '#error hidden', '#bogus', '#endif', '#pragma once', '#line 10', '#', '# 1 "x.c"'].join('\n');
+    const src = [
+      '#error release builds need -O2',
+      '#frobnicate',
+      '#if 0',
+      '#error hidden',
+      '#bogus',
+      '#endif',
+      '#pragma once',
+      '#line 10',
+      '#',
+      '# 1 "x.c"',
+    ].join('\n');
     const r = run(src);
     assert.deepEqual(r.problems, [
       { line: 0, message: '#error release builds need -O2' },

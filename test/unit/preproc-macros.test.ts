@@ -37,7 +37,9 @@ function evaluateFixture(file: string, build: 'release' | 'debug'): PreprocResul
 }
 
 function lineOf(file: string, marker: string): number {
-  const i = readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(marker));
+  const i = readFileSync(join(dir, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(marker));
   assert.ok(i >= 0, marker);
   return i;
 }
@@ -76,7 +78,7 @@ describe('preproc: macros from included headers', () => {
     assert.equal(r.finalMacros.get('HAK_LOG_H')?.body, '');
   });
 
-  it('the header is evaluated with the includer\'s defines (release vs debug definition of HAK_LOG_IMPL)', () => {
+  it("the header is evaluated with the includer's defines (release vs debug definition of HAK_LOG_IMPL)", () => {
     const rel = evaluateFixture('tiny_free.c', 'release');
     const dbg = evaluateFixture('tiny_free.c', 'debug');
     assert.equal(rel.finalMacros.get('HAK_LOG_IMPL')?.body, '((void)0)');
@@ -119,7 +121,10 @@ describe('preproc: macros from included headers', () => {
     });
     assert.equal(lookups.get('self_include.h'), 6);
     assert.equal(r.finalMacros.get('SELF_INCLUDE_DEPTH_REACHED')?.body, '1');
-    assert.deepEqual(r.problems.map((p) => p.line), [0]);
+    assert.deepEqual(
+      r.problems.map((p) => p.line),
+      [0],
+    );
     assert.match(r.problems[0]!.message, /nested more than 5 levels/);
     assert.equal(r.active[1], 1);
   });
@@ -148,7 +153,10 @@ describe('preproc: macros from included headers', () => {
         throw new Error('disk on fire');
       },
     });
-    assert.deepEqual(r.problems.map((p) => p.line), [0, 1, 2]);
+    assert.deepEqual(
+      r.problems.map((p) => p.line),
+      [0, 1, 2],
+    );
     assert.match(r.problems[2]!.message, /disk on fire/);
     assert.equal(r.active[3], 1);
   });

@@ -49,7 +49,36 @@ describe('preproc: hostile input', () => {
   });
 
   it('random directive soup never throws and keeps the per-line table consistent', () => {
-    const pieces = ['#if', '#ifdef', '#ifndef', '#elif', '#else', '#endif', '#define', '#undef', '#include', '#', '/*', '*/', '"', "'", '\\', '(', ')', 'defined', 'X', '1', '0', '&&', '||', '?', ':', '\n', ' ', '//'];
+    const pieces = [
+      '#if',
+      '#ifdef',
+      '#ifndef',
+      '#elif',
+      '#else',
+      '#endif',
+      '#define',
+      '#undef',
+      '#include',
+      '#',
+      '/*',
+      '*/',
+      '"',
+      "'",
+      '\\',
+      '(',
+      ')',
+      'defined',
+      'X',
+      '1',
+      '0',
+      '&&',
+      '||',
+      '?',
+      ':',
+      '\n',
+      ' ',
+      '//',
+    ];
     let x = 12345;
     for (let round = 0; round < 200; round++) {
       let text = '';

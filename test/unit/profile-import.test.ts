@@ -112,7 +112,17 @@ describe('perf script importer', () => {
     if (!findOnPath('gcc') || !findOnPath('addr2line')) return t.skip('needs gcc and addr2line (Debian packages gcc, binutils)');
     // Rewrite the committed capture to point at a binary built here from the same source.
     const binary = join(tmp, 'workload');
-    execFileSync('gcc', ['-std=c11', '-O1', '-g', '-fno-omit-frame-pointer', '-fno-inline', '-fno-optimize-sibling-calls', join(dir, 'workload.c'), '-o', binary]);
+    execFileSync('gcc', [
+      '-std=c11',
+      '-O1',
+      '-g',
+      '-fno-omit-frame-pointer',
+      '-fno-inline',
+      '-fno-optimize-sibling-calls',
+      join(dir, 'workload.c'),
+      '-o',
+      binary,
+    ]);
     const nm = execFileSync('nm', [binary], { encoding: 'utf8' });
     const address = /^([0-9a-f]+) T spin_outer$/m.exec(nm)![1]!;
     const script = `workload 1 [000] 1.000000: 1001001 cpu-clock: \n\t ${(parseInt(address, 16) + 4).toString(16)} spin_outer+0x4 (${binary})\n\n`;
@@ -187,7 +197,10 @@ describe('folded importer and format recognition', () => {
     const empty = join(tmp, 'empty.txt');
     writeFileSync(empty, '');
     await assert.rejects(importProfile(empty), ProfileFormatError);
-    await assert.rejects(importProfile(join(tmp, 'missing.txt')), (e: Error) => e instanceof ProfileFormatError && /ENOENT/.test(e.message));
+    await assert.rejects(
+      importProfile(join(tmp, 'missing.txt')),
+      (e: Error) => e instanceof ProfileFormatError && /ENOENT/.test(e.message),
+    );
     await assert.rejects(importProfile(tmp), ProfileFormatError);
     const badFolded = join(tmp, 'bad.folded');
     writeFileSync(badFolded, 'a;b 1\na;b 2\n'.repeat(12) + 'a;b x\n');

@@ -34,7 +34,10 @@ describe('profile model', () => {
     assert.equal(hotFunctions(model)[0]!.name, 'b');
     assert.ok(hot.has('héllo→wörld'), 'UTF-8 names survive the latin1 fast path');
     const { total } = functionWeights(model);
-    assert.equal(total.reduce((a, b) => Math.max(a, b), 0), 15);
+    assert.equal(
+      total.reduce((a, b) => Math.max(a, b), 0),
+      15,
+    );
   });
 
   it('serialises to plain arrays and back without loss, and rejects malformed data', () => {
@@ -43,7 +46,10 @@ describe('profile model', () => {
     const back = deserialiseModel(wire);
     assert.deepEqual(sorted(foldedText(back)), sorted(foldedText(model)));
     assert.deepEqual(Array.from(back.nodeTotal), Array.from(model.nodeTotal));
-    assert.throws(() => deserialiseModel({ ...wire, parent: [-1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0].slice(0, wire.parent.length) }), /malformed/);
+    assert.throws(
+      () => deserialiseModel({ ...wire, parent: [-1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0].slice(0, wire.parent.length) }),
+      /malformed/,
+    );
     assert.throws(() => deserialiseModel({ version: 2 }), /not a serialised profile/);
   });
 

@@ -40,10 +40,7 @@ describe('rule declarations', () => {
       POINTER_RULES.map((rule) => rule.code),
       ['user-base-mismatch', 'double-conversion', 'raw-next-access'],
     );
-    assert.deepEqual(
-      [...FUNCTION_RULES, ...POINTER_RULES].map((rule) => rule.code).sort(),
-      [...RULE_CODES].sort(),
-    );
+    assert.deepEqual([...FUNCTION_RULES, ...POINTER_RULES].map((rule) => rule.code).sort(), [...RULE_CODES].sort());
   });
 
   it('are the SARIF rule list', () => {
@@ -52,7 +49,11 @@ describe('rule declarations', () => {
     const level = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
     assert.deepEqual(
       sarif.runs[0]!.tool.driver.rules,
-      RULES.map((rule) => ({ id: rule.code, shortDescription: { text: rule.description }, defaultConfiguration: { level: level[rule.defaultSeverity] } })),
+      RULES.map((rule) => ({
+        id: rule.code,
+        shortDescription: { text: rule.description },
+        defaultConfiguration: { level: level[rule.defaultSeverity] },
+      })),
     );
   });
 });
@@ -68,6 +69,10 @@ describe('the README rules table', () => {
       codes.forEach((code, i) => listed.set(code, severities[Math.min(i, severities.length - 1)]!));
     }
     for (const rule of RULES) assert.equal(listed.get(rule.code), rule.defaultSeverity, `README row for ${rule.code}`);
-    assert.deepEqual([...listed.keys()].filter((c) => !RULES.some((r) => r.code === c)), [], 'README lists no unknown code');
+    assert.deepEqual(
+      [...listed.keys()].filter((c) => !RULES.some((r) => r.code === c)),
+      [],
+      'README lists no unknown code',
+    );
   });
 });

@@ -73,7 +73,10 @@ describe('USER/BASE fixtures through the workspace (the path the editor and the 
   for (const name of readdirSync(pointerDir).sort()) {
     it(name, async () => {
       const result = await lintPaths([join(pointerDir, name)], { cwd: pointerDir, build: 'release' });
-      const actual = result.findings.filter((f) => POINTER_CODES.has(f.code)).map((f) => `${basename(f.path)}:${f.span.line + 1}:${f.code}`).sort();
+      const actual = result.findings
+        .filter((f) => POINTER_CODES.has(f.code))
+        .map((f) => `${basename(f.path)}:${f.span.line + 1}:${f.code}`)
+        .sort();
       const expected = expectedFindings(join(pointerDir, name), POINTER_CODES);
       assert.deepEqual(actual, expected);
     });

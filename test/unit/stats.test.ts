@@ -109,12 +109,25 @@ describe('verdict', () => {
   it('needs significance AND the whole interval beyond the noise threshold', () => {
     const base = [100, 100.2, 99.8, 100.1, 99.9, 100, 100.2, 99.8, 100.1, 99.9];
     // +0.5%: clearly significant, but inside the 1% noise band.
-    const tiny = compareSamples(base, base.map((v) => v * 1.005));
+    const tiny = compareSamples(
+      base,
+      base.map((v) => v * 1.005),
+    );
     assert.ok(tiny.pValue < 0.05);
     assert.equal(tiny.verdict, 'no significant change');
     // The same shift with a 0.2% threshold is a real change.
-    assert.equal(compareSamples(base, base.map((v) => v * 1.005), { noiseThreshold: 0.002 }).verdict, 'faster');
-    const slower = compareSamples(base, base.map((v) => v * 0.9));
+    assert.equal(
+      compareSamples(
+        base,
+        base.map((v) => v * 1.005),
+        { noiseThreshold: 0.002 },
+      ).verdict,
+      'faster',
+    );
+    const slower = compareSamples(
+      base,
+      base.map((v) => v * 0.9),
+    );
     assert.equal(slower.verdict, 'slower');
     assert.ok(slower.ci95[1] < 0.99 && slower.ratio < 1);
   });

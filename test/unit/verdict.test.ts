@@ -38,7 +38,8 @@ const mimalloc = series('mimalloc', 100.2e6);
 
 describe('verdict sentences', () => {
   it('the allocator under development is the subject, whatever the order of the series', () => {
-    const names = (pairs: Array<[BenchRecord, BenchRecord]>): string[] => pairs.map(([b, c]) => `${c.allocator.name} vs ${b.allocator.name}`);
+    const names = (pairs: Array<[BenchRecord, BenchRecord]>): string[] =>
+      pairs.map(([b, c]) => `${c.allocator.name} vs ${b.allocator.name}`);
     assert.deepEqual(names(suitePairs([glibc, tcmalloc, hakmem])), ['hakmem vs system', 'hakmem vs tcmalloc']);
     const mine = series('/work/mine/libmine.so', 1);
     assert.deepEqual(names(suitePairs([glibc, mine])), ['/work/mine/libmine.so vs system']);
@@ -61,7 +62,10 @@ describe('verdict sentences', () => {
   it('no change: says so, with the rule a change must pass', () => {
     const c = compareRecords(mimalloc, hakmem);
     assert.equal(c.verdict, 'no significant change');
-    assert.match(verdictSentence(c), /^hakmem vs mimalloc: no significant change \(−0\.\d%, 95% CI .*; a change needs p < 0\.05 and the whole interval beyond ±1%\)$/);
+    assert.match(
+      verdictSentence(c),
+      /^hakmem vs mimalloc: no significant change \(−0\.\d%, 95% CI .*; a change needs p < 0\.05 and the whole interval beyond ±1%\)$/,
+    );
   });
 
   it('against history, the baseline names its commit', () => {

@@ -5,7 +5,18 @@
  * where `name` is the first identifier before a parenthesis that is not a macro.
  */
 
-const NOT_A_NAME = new Set(['__attribute__', '__attribute', '__declspec', '_Alignas', 'alignas', '__typeof__', 'typeof', 'sizeof', '__asm__', 'asm']);
+const NOT_A_NAME = new Set([
+  '__attribute__',
+  '__attribute',
+  '__declspec',
+  '_Alignas',
+  'alignas',
+  '__typeof__',
+  'typeof',
+  'sizeof',
+  '__asm__',
+  'asm',
+]);
 
 interface Token {
   readonly text: string;
@@ -16,7 +27,7 @@ function tokens(text: string, active: (line: number) => boolean): Token[] {
   const out: Token[] = [];
   let line = 0;
   let lineStart = true;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i]!;
     if (c === '\n') {
       line++;
@@ -64,7 +75,11 @@ function tokens(text: string, active: (line: number) => boolean): Token[] {
 }
 
 /** Names of the functions defined in `text` on active lines, in order. */
-export function referenceDefinitions(text: string, active: (line: number) => boolean, isMacro: (name: string, line: number) => boolean): string[] {
+export function referenceDefinitions(
+  text: string,
+  active: (line: number) => boolean,
+  isMacro: (name: string, line: number) => boolean,
+): string[] {
   const names: string[] = [];
   let depth = 0;
   let head: Token[] = [];
@@ -100,7 +115,14 @@ function definedName(head: readonly Token[], isMacro: (name: string, line: numbe
     const t = head[i]!.text;
     if (t === '(') {
       const before = head[i - 1];
-      if (parens === 0 && candidate === undefined && before && /^[A-Za-z_]/.test(before.text) && !NOT_A_NAME.has(before.text) && !isMacro(before.text, before.line)) {
+      if (
+        parens === 0 &&
+        candidate === undefined &&
+        before &&
+        /^[A-Za-z_]/.test(before.text) &&
+        !NOT_A_NAME.has(before.text) &&
+        !isMacro(before.text, before.line)
+      ) {
         candidate = before.text;
       }
       parens++;

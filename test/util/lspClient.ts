@@ -44,7 +44,11 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  async initialize(rootDir: string, settings: Partial<ServerSettings> = {}, extra: Omit<InitializationOptions, 'settings'> = {}): Promise<void> {
+  async initialize(
+    rootDir: string,
+    settings: Partial<ServerSettings> = {},
+    extra: Omit<InitializationOptions, 'settings'> = {},
+  ): Promise<void> {
     const rootUri = pathToFileURL(rootDir).href;
     const initializationOptions: InitializationOptions = { settings, ...extra };
     await this.connection.sendRequest('initialize', {
@@ -78,7 +82,11 @@ export class LspTestClient {
         return false;
       };
       const timer = setTimeout(() => {
-        reject(new Error(`timed out waiting for diagnostics on ${uri}; latest: ${JSON.stringify(this.latest.get(uri)?.map((x) => [x.code, x.range.start.line, x.message]))}\nserver stderr: ${this.stderr.join('')}`));
+        reject(
+          new Error(
+            `timed out waiting for diagnostics on ${uri}; latest: ${JSON.stringify(this.latest.get(uri)?.map((x) => [x.code, x.range.start.line, x.message]))}\nserver stderr: ${this.stderr.join('')}`,
+          ),
+        );
       }, timeoutMs);
       const loop = (): void => {
         if (!check()) this.waiters.push(loop);

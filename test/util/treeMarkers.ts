@@ -10,7 +10,9 @@ import { join, relative } from 'node:path';
  */
 export function expectedTreeFindings(root: string, options: { withoutConfig: boolean }): string[] {
   const out: string[] = [];
-  const marker = options.withoutConfig ? /expect(?:-without-config)?:\s*([a-z][a-z-]*(?:[\s,]+[a-z][a-z-]*)*)/ : /expect:\s*([a-z][a-z-]*(?:[\s,]+[a-z][a-z-]*)*)/;
+  const marker = options.withoutConfig
+    ? /expect(?:-without-config)?:\s*([a-z][a-z-]*(?:[\s,]+[a-z][a-z-]*)*)/
+    : /expect:\s*([a-z][a-z-]*(?:[\s,]+[a-z][a-z-]*)*)/;
   const visit = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
       const full = join(dir, name);
@@ -24,7 +26,8 @@ export function expectedTreeFindings(root: string, options: { withoutConfig: boo
         .forEach((line, i) => {
           const m = marker.exec(line);
           if (!m) return;
-          for (const code of m[1]!.split(/[\s,]+/).filter(Boolean)) out.push(`${relative(root, full).split('\\').join('/')}:${i + 1}:${code}`);
+          for (const code of m[1]!.split(/[\s,]+/).filter(Boolean))
+            out.push(`${relative(root, full).split('\\').join('/')}:${i + 1}:${code}`);
         });
     }
   };
@@ -43,7 +46,8 @@ export function scratchCopy(tree: string, prefix: string): { dir: string; remove
 export const SPARSE_TREE_FUNCTIONS = 42;
 export function sparseTreeFiles(): Record<string, string> {
   const pool: string[] = ['#include <stddef.h>', 'static void *pool_head;'];
-  for (let i = 0; i < SPARSE_TREE_FUNCTIONS - 2; i++) pool.push(`void *arena_op_${i}(void *a, size_t n) { (void)n; return a ? arena_op_${Math.max(0, i - 1)}(NULL, n) : pool_head; }`);
+  for (let i = 0; i < SPARSE_TREE_FUNCTIONS - 2; i++)
+    pool.push(`void *arena_op_${i}(void *a, size_t n) { (void)n; return a ? arena_op_${Math.max(0, i - 1)}(NULL, n) : pool_head; }`);
   return {
     'arena.c': pool.join('\n') + '\n',
     'wrap.c': '#include <stddef.h>\nstatic void note_release(void *p) { (void)p; }\nvoid free(void *p) { note_release(p); }\n',

@@ -73,7 +73,9 @@ export class FlameCanvas {
     const tree = this.tree;
     const dpr = window.devicePixelRatio || 1;
     const cssWidth = Math.max(1, (scroller ?? canvas.parentElement ?? canvas).clientWidth);
-    const cssHeight = scroller ? Math.max(1, Math.min(scroller.clientHeight, this.contentHeight || 1)) : Math.max(ROW_HEIGHT, this.contentHeight);
+    const cssHeight = scroller
+      ? Math.max(1, Math.min(scroller.clientHeight, this.contentHeight || 1))
+      : Math.max(ROW_HEIGHT, this.contentHeight);
     if (spacer) spacer.style.height = `${this.contentHeight}px`;
     if (canvas.width !== Math.round(cssWidth * dpr) || canvas.height !== Math.round(cssHeight * dpr)) {
       canvas.width = Math.round(cssWidth * dpr);
@@ -93,7 +95,9 @@ export class FlameCanvas {
     ctx.textBaseline = 'middle';
     this.charWidth = ctx.measureText('abcdefghij').width / 10 || 7;
     const z = this.zoomRoot;
-    this.x = scaleLinear().domain([tree.start[z]!, tree.start[z]! + tree.total[z]!]).range([0, cssWidth]);
+    this.x = scaleLinear()
+      .domain([tree.start[z]!, tree.start[z]! + tree.total[z]!])
+      .range([0, cssWidth]);
     const top = this.scrollTop();
     // Ancestors of the zoomed frame span the full width, greyed out.
     for (let n = tree.parent[z]!; n >= 0; n = tree.parent[n]!) this.frame(ctx, n, 0, cssWidth, this.rowY(tree.depth[n]!, top), true);

@@ -1,7 +1,14 @@
 // The profile model (server/src/profile/model.ts) laid out for drawing, and the
 // views only the page needs: search shares and the sandwich of one function.
 import { forEachFrame } from '../../../server/src/profile/hotspots';
-import { CallTreeBuilder, childLists, functionName, withCallTree, type ChildLists, type ProfileModel } from '../../../server/src/profile/model';
+import {
+  CallTreeBuilder,
+  childLists,
+  functionName,
+  withCallTree,
+  type ChildLists,
+  type ProfileModel,
+} from '../../../server/src/profile/model';
 
 /**
  * A call tree laid out for drawing: children sorted heaviest first, each node's
@@ -138,5 +145,8 @@ export function sandwich(tree: FlameLayout, func: number): { callers: FlameLayou
     for (let p = tree.parent[node]!; p > 0; p = tree.parent[p]!) at = callers.child(at, tree.func[p]!);
     callers.addSelf(at, tree.total[node]!);
   });
-  return { callers: new FlameLayout(withCallTree(tree.model, callers.finish())), callees: new FlameLayout(withCallTree(tree.model, callees.finish())) };
+  return {
+    callers: new FlameLayout(withCallTree(tree.model, callers.finish())),
+    callees: new FlameLayout(withCallTree(tree.model, callees.finish())),
+  };
 }

@@ -31,7 +31,11 @@ const matchLabel = byId<HTMLSpanElement>('match');
 const crumbs = byId<HTMLElement>('crumbs');
 const tooltip = byId<HTMLDivElement>('tooltip');
 const legend = byId<HTMLSpanElement>('legend');
-const table = new HotspotTable(byId<HTMLTableElement>('hotspots'), (func, open) => pickFunction(func, open), () => persist());
+const table = new HotspotTable(
+  byId<HTMLTableElement>('hotspots'),
+  (func, open) => pickFunction(func, open),
+  () => persist(),
+);
 
 let tree: FlameLayout | undefined;
 let title = 'profile';
@@ -52,7 +56,9 @@ function load(data: SerialisedProfile, state?: FlameViewState): void {
   document.title = title;
   graph.setTree(tree);
   table.setTree(tree);
-  legend.textContent = tree.baselineSelf ? 'red: more time after, blue: less (normalised to equal totals)' : `${count(tree.rootTotal)} ${tree.model.unit}`;
+  legend.textContent = tree.baselineSelf
+    ? 'red: more time after, blue: less (normalised to equal totals)'
+    : `${count(tree.rootTotal)} ${tree.model.unit}`;
   byId('empty').hidden = true;
   applyState(state ?? savedState());
   render();
@@ -91,7 +97,12 @@ function findFunction(name: string): number {
 }
 
 function currentState(): FlameViewState {
-  const zoomPath = tree ? tree.pathTo(graph.zoomRoot).slice(1).map((n) => tree!.name(n)) : [];
+  const zoomPath = tree
+    ? tree
+        .pathTo(graph.zoomRoot)
+        .slice(1)
+        .map((n) => tree!.name(n))
+    : [];
   return {
     view,
     search: searchText,
@@ -182,7 +193,12 @@ function openFunction(func: number): void {
   if (!tree || func < 0) return;
   const name = functionName(tree.model, func);
   const source = functionSource(tree.model, func);
-  postToHost({ type: 'openFunction', name, ...(source?.file ? { file: source.file } : {}), ...(source?.line ? { line: source.line } : {}) });
+  postToHost({
+    type: 'openFunction',
+    name,
+    ...(source?.file ? { file: source.file } : {}),
+    ...(source?.line ? { line: source.line } : {}),
+  });
 }
 
 function renderSandwich(): void {
@@ -193,7 +209,8 @@ function renderSandwich(): void {
   }
   if (sandwichFunc < 0) return;
   const { callers, callees } = sandwich(tree, sandwichFunc);
-  byId('sandwich-title').textContent = `${functionName(tree.model, sandwichFunc)} — ${pct((100 * callees.rootTotal) / (tree.rootTotal || 1))}% of total`;
+  byId('sandwich-title').textContent =
+    `${functionName(tree.model, sandwichFunc)} — ${pct((100 * callees.rootTotal) / (tree.rootTotal || 1))}% of total`;
   callersView.setTree(callers);
   calleesView.setTree(callees);
   callersView.matches = graph.matches;
@@ -218,7 +235,12 @@ function updateMatches(): void {
   }
   const matches = new Uint8Array(functionCount(tree.model));
   let any = 0;
-  for (let f = 0; f < matches.length; f++) if (re.test(functionName(tree.model, f))) matches[f] = 1, any++;
+  for (let f = 0; f < matches.length; f++) {
+    if (re.test(functionName(tree.model, f))) {
+      matches[f] = 1;
+      any++;
+    }
+  }
   graph.matches = matches;
   const share = (100 * matchedWeight(tree, matches)) / (tree.rootTotal || 1);
   matchLabel.textContent = any ? `Matched: ${pct(share)}% of total` : 'No match';

@@ -76,7 +76,8 @@ export class HotspotTable {
   render(): void {
     const { column, descending } = this.sort;
     const sign = descending ? -1 : 1;
-    const key = (r: Row): number | string => (column === 'name' ? r.name : column === 'self' ? r.self : column === 'total' ? r.total : r.delta);
+    const key = (r: Row): number | string =>
+      column === 'name' ? r.name : column === 'self' ? r.self : column === 'total' ? r.total : r.delta;
     const sorted = [...this.rows].sort((a, b) => {
       const ka = key(a);
       const kb = key(b);

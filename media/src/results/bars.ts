@@ -18,7 +18,17 @@ export function renderBars(container: HTMLElement, records: readonly BenchRecord
   const top = Math.max(...records.flatMap((r) => [r.summary.ci95[1], r.summary.max]).filter(Number.isFinite), 1);
   const x = scaleLinear().domain([0, top]).range([0, plotWidth]).nice(4);
   const height = TOP + records.length * ROW + AXIS;
-  const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': 'median throughput per series with 95% confidence intervals' }, container);
+  const root = svg(
+    'svg',
+    {
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'group',
+      'aria-label': 'median throughput per series with 95% confidence intervals',
+    },
+    container,
+  );
 
   records.forEach((r, i) => {
     const y = TOP + i * ROW;

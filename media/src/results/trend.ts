@@ -33,7 +33,11 @@ export function renderTrend(container: HTMLElement, legend: HTMLElement, points:
     .range([HEIGHT - BOTTOM, 8])
     .nice(4);
   const xOf = (p: TrendPoint): number => x(runs.indexOf(runKey(p)));
-  const root = svg('svg', { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'group', 'aria-label': 'median throughput per commit' }, container);
+  const root = svg(
+    'svg',
+    { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'group', 'aria-label': 'median throughput per commit' },
+    container,
+  );
 
   const axis = svg('g', { class: 'axis', 'aria-hidden': 'true' }, root);
   svg('line', { x1: LEFT, x2: LEFT + plotWidth, y1: HEIGHT - BOTTOM, y2: HEIGHT - BOTTOM }, axis);
@@ -49,9 +53,14 @@ export function renderTrend(container: HTMLElement, legend: HTMLElement, points:
     const cls = `c${si % PALETTE_SIZE}`;
     const own = points.filter((p) => p.label === name).sort((a, b) => runKey(a).localeCompare(runKey(b)));
     const g = svg('g', { class: `trend-series ${cls}`, 'data-series': name }, root);
-    const band = area<TrendPoint>().x(xOf).y0((p) => y(p.ci95[0])).y1((p) => y(p.ci95[1]))(own);
+    const band = area<TrendPoint>()
+      .x(xOf)
+      .y0((p) => y(p.ci95[0]))
+      .y1((p) => y(p.ci95[1]))(own);
     if (band) svg('path', { class: 'trend-band', d: band }, g);
-    const path = line<TrendPoint>().x(xOf).y((p) => y(p.median))(own);
+    const path = line<TrendPoint>()
+      .x(xOf)
+      .y((p) => y(p.median))(own);
     if (path) svg('path', { class: 'trend-line', d: path }, g);
     for (const p of own) {
       const label = `${name} at ${commitLabel(p)} (${p.time.slice(0, 16).replace('T', ' ')}): median ${formatRate(p.median)} ops/s`;

@@ -84,7 +84,11 @@ function constantsOf(ctx: AnalysisContext, text: string, preproc: PreprocResult,
 
 const PARSE_PIECE = 64 * 1024;
 /** Character offsets → the range tree-sitter wants (web-tree-sitter takes character units here). */
-function includedRange(text: string, start: number, end: number): { startIndex: number; endIndex: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number } } {
+function includedRange(
+  text: string,
+  start: number,
+  end: number,
+): { startIndex: number; endIndex: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number } } {
   const point = (index: number): { row: number; column: number } => {
     let row = 0;
     let lineStart = 0;
@@ -130,12 +134,16 @@ export function analyseText(
   const view = shared ? (shared.view ??= syntaxView(text, preproc)) : syntaxView(text, preproc, range);
   // Text handed over in pieces: the parser never holds a second, UTF-16 copy of a huge file.
   const input = (index: number): string => view.slice(index, index + PARSE_PIECE);
-  const tree = options.syntax ? options.syntax.update(ctx.parser, view) : ctx.parser.parse(input, null, range ? { includedRanges: [includedRange(view, range[0], range[1])] } : undefined);
+  const tree = options.syntax
+    ? options.syntax.update(ctx.parser, view)
+    : ctx.parser.parse(input, null, range ? { includedRanges: [includedRange(view, range[0], range[1])] } : undefined);
   if (!tree) throw new Error(`could not parse ${path}`);
   try {
     // An edit inside one function body (typing) re-extracts that function only.
     const incremental =
-      options.previous && options.syntax ? updateFacts(options.previous.facts, options.previous.text, view, tree, ctx.query, preproc, constants, text) : undefined;
+      options.previous && options.syntax
+        ? updateFacts(options.previous.facts, options.previous.text, view, tree, ctx.query, preproc, constants, text)
+        : undefined;
     const extracted = incremental ?? extractFacts(path, view, tree, ctx.query, preproc, ctx.build, undefined, constants, text);
     // An edit inside one function body changes no declaration: its attributes stay as they were.
     const attributed = (incremental && options.previous?.facts.allocationAttributed) || allocationAttributed(text, preproc, range);

@@ -11,7 +11,16 @@ import type { IncrementalTree } from '../parse/incrementalTree';
 import type { CLanguage } from '../parse/treeSitter';
 import { analyzePointers, type PointerConfig, type PointerFileFacts, type PointerModel } from '../pointers';
 import type { MacroTable } from '../preproc';
-import { analyseText, analyseView, buildMacros, mergeSlices, pointerConfigOf, sliceBoundaries, type AnalysisContext, type FileAnalysis } from './fileAnalysis';
+import {
+  analyseText,
+  analyseView,
+  buildMacros,
+  mergeSlices,
+  pointerConfigOf,
+  sliceBoundaries,
+  type AnalysisContext,
+  type FileAnalysis,
+} from './fileAnalysis';
 import { IndexPool } from './pool';
 import { findingsForFile, pointerFindings, type Finding } from './findings';
 
@@ -155,7 +164,12 @@ export class Workspace {
   model(): HotPathModel {
     this.cachedModel ??= computeHotPath(
       [...this.entries.values()].map((e) => e.facts),
-      { entryPoints: this.config.entryPoints, recogniseEntryPoints: this.config.recogniseEntryPoints, coldPatterns: this.config.coldPatterns, measuredHot: this.measuredHot },
+      {
+        entryPoints: this.config.entryPoints,
+        recogniseEntryPoints: this.config.recogniseEntryPoints,
+        coldPatterns: this.config.coldPatterns,
+        measuredHot: this.measuredHot,
+      },
     );
     return this.cachedModel;
   }
@@ -172,9 +186,10 @@ export class Workspace {
   findings(path: string): Finding[] {
     const entry = this.entries.get(path);
     if (!entry) return [];
-    return [...findingsForFile(entry.facts, this.model(), this.config), ...pointerFindings(path, entry.facts, this.pointerModel(), this.config)].sort(
-      (a, b) => a.span.line - b.span.line || a.span.column - b.span.column,
-    );
+    return [
+      ...findingsForFile(entry.facts, this.model(), this.config),
+      ...pointerFindings(path, entry.facts, this.pointerModel(), this.config),
+    ].sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
   }
 
   allFindings(): Finding[] {
@@ -186,7 +201,11 @@ export class Workspace {
    * huge file in slices cut at top-level boundaries; a small one is done here,
    * yielding to the event loop between files.
    */
-  async indexFiles(paths: readonly string[], onProgress?: (done: number, total: number, path: string) => void, signal?: AbortSignal): Promise<void> {
+  async indexFiles(
+    paths: readonly string[],
+    onProgress?: (done: number, total: number, path: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const texts: Array<[string, string]> = [];
     for (const path of paths) {
       if (this.overlays.has(path)) continue;
@@ -200,7 +219,12 @@ export class Workspace {
     const workers = Math.min(MAX_WORKERS, availableParallelism());
     const pool =
       this.parallel && bytes >= PARALLEL_INDEX_CHARS && workers > 1
-        ? await IndexPool.create(workers, { config: this.config, build: this.build, pointersEnabled: this.pointersEnabled, overlays: [...this.overlays] })
+        ? await IndexPool.create(workers, {
+            config: this.config,
+            build: this.build,
+            pointersEnabled: this.pointersEnabled,
+            overlays: [...this.overlays],
+          })
         : undefined;
     if (!pool) {
       for (let i = 0; i < texts.length; i++) {
@@ -211,7 +235,15 @@ export class Workspace {
           // One slice's tree at a time: a 10 MB file never needs its whole tree in memory.
           this.enablePointersFor(text);
           const sharedView = {};
-          this.store(path, text, mergeSlices(slicesOf(text, Math.ceil(text.length / SLICE_CHARS)).map((range) => analyseText(this.context(), path, text, { range, sharedView }))));
+          this.store(
+            path,
+            text,
+            mergeSlices(
+              slicesOf(text, Math.ceil(text.length / SLICE_CHARS)).map((range) =>
+                analyseText(this.context(), path, text, { range, sharedView }),
+              ),
+            ),
+          );
         } else {
           this.analyseOne(path, text);
         }
@@ -364,7 +396,12 @@ export class Workspace {
   }
 
   private store(path: string, text: string, result: FileAnalysis): void {
-    this.entries.set(path, { text, facts: result.facts, pointerFacts: result.pointerFacts, deps: new Set(result.deps), ...(result.view !== undefined ? { view: result.view } : {}) });
+    this.entries.set(path, {
+      text,
+      facts: result.facts,
+      pointerFacts: result.pointerFacts,
+      deps: new Set(result.deps),
+      ...(result.view !== undefined ? { view: result.view } : {}),
+    });
   }
-
 }

@@ -41,7 +41,8 @@ export function parseBenchmarksConfig(value: unknown, configDir: string, nativeD
     const fail = (key: string | undefined, message: string): void => void errors.push({ key: at(key), message });
     if (!isObject(entry)) return fail(undefined, 'must be an object with at least "name" and "binary"');
     const before = errors.length;
-    for (const k of Object.keys(entry)) if (!KNOWN_KEYS.has(k)) fail(k, `is not a known benchmark setting (expected one of ${[...KNOWN_KEYS].join(', ')})`);
+    for (const k of Object.keys(entry))
+      if (!KNOWN_KEYS.has(k)) fail(k, `is not a known benchmark setting (expected one of ${[...KNOWN_KEYS].join(', ')})`);
 
     const name = entry['name'];
     if (typeof name !== 'string' || !NAME.test(name)) fail('name', 'must be a non-empty name of letters, digits, _ . -');
@@ -50,7 +51,8 @@ export function parseBenchmarksConfig(value: unknown, configDir: string, nativeD
     let preset: BenchmarkSpec | undefined;
     if (entry['preset'] !== undefined) {
       const p = entry['preset'];
-      if (typeof p !== 'string' || !(PRESET_NAMES as readonly string[]).includes(p)) fail('preset', `must be one of ${PRESET_NAMES.join(', ')}`);
+      if (typeof p !== 'string' || !(PRESET_NAMES as readonly string[]).includes(p))
+        fail('preset', `must be one of ${PRESET_NAMES.join(', ')}`);
       else preset = presets.get(p as PresetName);
     }
 
@@ -76,7 +78,8 @@ export function parseBenchmarksConfig(value: unknown, configDir: string, nativeD
     const cwdRaw = str('cwd');
     const cwd = cwdRaw !== undefined ? resolve(configDir, cwdRaw) : preset && entry['binary'] === undefined ? preset.cwd : configDir;
     const binaryRaw = str('binary');
-    if (binaryRaw === undefined && !preset && entry['binary'] === undefined) fail('binary', 'is required (the benchmark executable, relative to the config folder)');
+    if (binaryRaw === undefined && !preset && entry['binary'] === undefined)
+      fail('binary', 'is required (the benchmark executable, relative to the config folder)');
     const binary = binaryRaw !== undefined ? (isAbsolute(binaryRaw) ? binaryRaw : resolve(cwd, binaryRaw)) : preset?.binary;
     const build = str('build') ?? (binaryRaw === undefined ? preset?.build : undefined);
     const args = list('args');
@@ -126,7 +129,11 @@ export function parseBenchmarksConfig(value: unknown, configDir: string, nativeD
       env,
       cwd,
       ...(build !== undefined ? { build } : {}),
-      ...(sourceRaw !== undefined ? { source: resolve(configDir, sourceRaw) } : preset && binaryRaw === undefined && preset.source ? { source: preset.source } : {}),
+      ...(sourceRaw !== undefined
+        ? { source: resolve(configDir, sourceRaw) }
+        : preset && binaryRaw === undefined && preset.source
+          ? { source: preset.source }
+          : {}),
       ...(result ? { result } : {}),
       ...(preset ? { preset: preset.preset! } : {}),
     });

@@ -16,6 +16,7 @@ export interface BuildDiagnostic {
 const DIAGNOSTIC = /^(?<file>[^:\n]+?):(?<line>\d+):(?:(?<column>\d+):)? (?<severity>fatal error|error|warning|note): (?<message>.*)$/;
 
 // gcc/clang colour codes, in case the build forces -fdiagnostics-color.
+// eslint-disable-next-line no-control-regex -- ESC is what the pattern is about
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 /** Parses every diagnostic line; relative paths are resolved against the build's directory. */

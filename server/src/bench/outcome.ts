@@ -21,7 +21,14 @@ function describeFailure(series: Series, r: GroupRunResult, binary: string, time
       : { suggestion: 're-run under a debug or sanitizer build (-fsanitize=address) of the allocator to find the first bad access' };
   const base = { label: series.label, allocator: series.allocator, stderrTail: tail(r.stderr), stdoutTail: tail(r.stdout) };
   if (r.spawnError) {
-    return { ...base, kind: 'spawn', message: `could not start ${binary}: ${r.spawnError}`, signal: null, exitStatus: null, suggestion: 'check the binary path and that it is executable' };
+    return {
+      ...base,
+      kind: 'spawn',
+      message: `could not start ${binary}: ${r.spawnError}`,
+      signal: null,
+      exitStatus: null,
+      suggestion: 'check the binary path and that it is executable',
+    };
   }
   if (r.timedOut) {
     return {
@@ -36,7 +43,14 @@ function describeFailure(series: Series, r: GroupRunResult, binary: string, time
   if (r.signal) {
     const num = signalNumber(r.signal);
     const exitStatus = num !== undefined ? 128 + num : null;
-    return { ...base, kind: 'crash', message: `crashed: killed by ${r.signal}${exitStatus !== null ? ` (exit status ${exitStatus})` : ''}`, signal: r.signal, exitStatus, ...debugHint };
+    return {
+      ...base,
+      kind: 'crash',
+      message: `crashed: killed by ${r.signal}${exitStatus !== null ? ` (exit status ${exitStatus})` : ''}`,
+      signal: r.signal,
+      exitStatus,
+      ...debugHint,
+    };
   }
   if (r.exitStatus !== 0) {
     return { ...base, kind: 'exit', message: `failed: exit status ${r.exitStatus}`, signal: null, exitStatus: r.exitStatus, ...debugHint };
@@ -45,7 +59,12 @@ function describeFailure(series: Series, r: GroupRunResult, binary: string, time
 }
 
 /** The sample a finished run measured, or why it measured nothing. */
-export function runOutcome(series: Series, r: GroupRunResult, spec: BenchmarkSpec, timeoutMs: number): { sample: Sample } | { failure: RunFailure } {
+export function runOutcome(
+  series: Series,
+  r: GroupRunResult,
+  spec: BenchmarkSpec,
+  timeoutMs: number,
+): { sample: Sample } | { failure: RunFailure } {
   const failure = describeFailure(series, r, spec.binary, timeoutMs);
   if (failure) return { failure };
   try {

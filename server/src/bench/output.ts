@@ -78,6 +78,7 @@ function parseWithRegex(stdout: string, source: string, metric: string | undefin
 export function parseRunOutput(stdout: string, spec: ResultSpec | undefined): ParsedResult {
   if (spec?.regex !== undefined) return parseWithRegex(stdout, spec.regex, spec.metric);
   const result = parseMarkerLine(stdout, spec?.metric ?? DEFAULT_METRIC);
-  if (!(result.value > 0)) throw new OutputParseError(`'${spec?.metric ?? DEFAULT_METRIC}' is ${result.value}; a throughput must be positive`);
+  if (!(result.value > 0))
+    throw new OutputParseError(`'${spec?.metric ?? DEFAULT_METRIC}' is ${result.value}; a throughput must be positive`);
   return result;
 }

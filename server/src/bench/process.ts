@@ -105,7 +105,16 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
 
   return new Promise((resolvePromise) => {
     if (options.signal?.aborted) {
-      resolvePromise({ pgid: undefined, exitStatus: null, signal: null, timedOut: false, cancelled: true, stdout: '', stderr: '', wallSeconds: 0 });
+      resolvePromise({
+        pgid: undefined,
+        exitStatus: null,
+        signal: null,
+        timedOut: false,
+        cancelled: true,
+        stdout: '',
+        stderr: '',
+        wallSeconds: 0,
+      });
       return;
     }
     // detached: the child calls setsid(), so its pid is the id of a new process group.

@@ -89,8 +89,12 @@ interface CaptureUnder {
 }
 
 /** Captures the command with the allocator preloaded (none: as it is), and judges whether the profile has samples enough. */
-async function captureUnder(allocator: AllocatorChoice | undefined, c: CaptureUnder): Promise<CaptureResult & { warning?: string; trusted: boolean }> {
-  if (allocator?.preload && !existsSync(allocator.preload)) throw new ProfilePrepareError(`${allocator.preload} is not built: make -C ${c.nativeDir}`);
+async function captureUnder(
+  allocator: AllocatorChoice | undefined,
+  c: CaptureUnder,
+): Promise<CaptureResult & { warning?: string; trusted: boolean }> {
+  if (allocator?.preload && !existsSync(allocator.preload))
+    throw new ProfilePrepareError(`${allocator.preload} is not built: make -C ${c.nativeDir}`);
   const env: NodeJS.ProcessEnv = { ...process.env, ...c.env };
   // The profile decides the allocator: never inherit someone else's preload.
   if (allocator) delete env['LD_PRELOAD'];
@@ -139,7 +143,8 @@ export async function profileBenchmark(o: BenchmarkProfileOptions): Promise<Benc
     build = await buildForRun(o.spec, [name], o.nativeDir, o.signal);
     if (!build.ok) throw new ProfilePrepareError(build.error ?? 'build failed', build);
   }
-  if (!existsSync(o.spec.binary)) throw new ProfilePrepareError(`${o.spec.binary} is not built${o.spec.build ? `: ${o.spec.build} in ${o.spec.cwd}` : ''}`);
+  if (!existsSync(o.spec.binary))
+    throw new ProfilePrepareError(`${o.spec.binary} is not built${o.spec.build ? `: ${o.spec.build} in ${o.spec.cwd}` : ''}`);
   const captured = await captureUnder(allocator, {
     command: [o.spec.binary, ...(o.args ?? o.spec.args)],
     env: o.spec.env,

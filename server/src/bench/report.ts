@@ -25,7 +25,14 @@ export function formatKb(kb: number | null): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function recordsTable(records: readonly BenchRecord[]): string {
@@ -71,7 +78,8 @@ export function suiteText(result: SuiteResult): string {
   if (first) out.push(`${first.summary.runs} runs per series after ${first.warmup} warm-up, interleaved`);
   if (result.error) out.push(`error: ${result.error}`);
   if (result.build && !result.build.ok) {
-    for (const d of result.build.diagnostics.filter((x) => x.severity !== 'note')) out.push(`  ${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
+    for (const d of result.build.diagnostics.filter((x) => x.severity !== 'note'))
+      out.push(`  ${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
     if (result.build.diagnostics.length === 0 && result.build.output) out.push(result.build.output.split('\n').slice(-20).join('\n'));
   }
   if (result.records.length > 0) out.push('', recordsTable(result.records));

@@ -124,7 +124,12 @@ function seriesRecords(opts: SuiteOptions, args: readonly string[], series: read
 }
 
 /** Verdicts within this run, then each record against its baseline in the workspace history. */
-function suiteComparisons(records: readonly BenchRecord[], root: string | undefined, git: BenchRecord['git'], threshold: number): Comparison[] {
+function suiteComparisons(
+  records: readonly BenchRecord[],
+  root: string | undefined,
+  git: BenchRecord['git'],
+  threshold: number,
+): Comparison[] {
   const comparisons: Comparison[] = [];
   // The allocator under development is the subject of every verdict of this run.
   for (const [baseline, candidate] of suitePairs(records)) comparisons.push(compareRecords(baseline, candidate, threshold, 'suite'));

@@ -43,7 +43,8 @@ export function resolveSeries(
   const variants = expandMatrix(envMatrix);
   for (const name of allocators) {
     const choice = resolveAllocator(name, nativeDir, cwd);
-    const absent = choice.missing ?? (choice.preload && !existsSync(choice.preload) ? { library: choice.preload, debianPackage: '' } : undefined);
+    const absent =
+      choice.missing ?? (choice.preload && !existsSync(choice.preload) ? { library: choice.preload, debianPackage: '' } : undefined);
     if (absent) {
       missing.push({ allocator: name, ...absent, hint: missingHint(choice.name, absent.library, absent.debianPackage) });
       continue;

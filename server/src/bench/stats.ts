@@ -264,13 +264,7 @@ function medianInPlace(values: Float64Array, length: number): number {
 }
 
 /** Median of log(b_j) - log(a_i) over all pairs, from index lists into the log arrays. */
-function pairwiseLogShift(
-  logA: Float64Array,
-  idxA: Int32Array,
-  logB: Float64Array,
-  idxB: Int32Array,
-  scratch: Float64Array,
-): number {
+function pairwiseLogShift(logA: Float64Array, idxA: Int32Array, logB: Float64Array, idxB: Int32Array, scratch: Float64Array): number {
   let k = 0;
   for (let i = 0; i < idxA.length; i++) {
     const a = logA[idxA[i]!]!;
@@ -350,11 +344,7 @@ export interface CompareOptions {
  * the U test is significant AND the whole confidence interval of the ratio lies
  * beyond the noise threshold, as criterion does; anything else is no change.
  */
-export function compareSamples(
-  baseline: readonly number[],
-  candidate: readonly number[],
-  options: CompareOptions = {},
-): ComparisonStats {
+export function compareSamples(baseline: readonly number[], candidate: readonly number[], options: CompareOptions = {}): ComparisonStats {
   const threshold = options.noiseThreshold ?? 0.01;
   const alpha = options.alpha ?? 0.05;
   const usable = (v: readonly number[]): number[] => v.filter((x) => Number.isFinite(x) && x > 0);

@@ -118,7 +118,9 @@ export function reliabilityProblems(record: Pick<BenchRecord, 'allocator' | 'kno
 }
 
 /** One warning for the whole run, or undefined when every series is steady. */
-export function reliabilityWarning(records: readonly Pick<BenchRecord, 'allocator' | 'knobs' | 'samples' | 'summary'>[]): string | undefined {
+export function reliabilityWarning(
+  records: readonly Pick<BenchRecord, 'allocator' | 'knobs' | 'samples' | 'summary'>[],
+): string | undefined {
   const problems = records.flatMap(reliabilityProblems);
   if (problems.length === 0) return undefined;
   return (

@@ -47,6 +47,10 @@ export function resultsMessage(result: SuiteResult, history: readonly BenchRecor
     comparisons: result.comparisons.map((c) => ({ ...c, words: verdictWords(c) })),
     failures: result.failures,
     missing: result.missing,
-    trend: trendFromHistory([...history, ...result.records.filter((r) => !history.some((h) => h.id === r.id))], result.benchmark, result.args),
+    trend: trendFromHistory(
+      [...history, ...result.records.filter((r) => !history.some((h) => h.id === r.id))],
+      result.benchmark,
+      result.args,
+    ),
   };
 }

@@ -33,7 +33,16 @@ interface Flags {
   readonly switches: Set<string>;
 }
 
-const VALUE_FLAGS = new Set(['--allocators', '--runs', '--warmup', '--env', '--matrix', '--timeout', '--threshold', '--fail-on-regression']);
+const VALUE_FLAGS = new Set([
+  '--allocators',
+  '--runs',
+  '--warmup',
+  '--env',
+  '--matrix',
+  '--timeout',
+  '--threshold',
+  '--fail-on-regression',
+]);
 const SWITCHES = new Set(['--json', '--quick', '--no-build', '--no-history']);
 
 function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
@@ -69,7 +78,8 @@ function integer(flags: Flags, name: string, fallback: number, min: number, max:
   const raw = last(flags, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not '${raw}'`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not '${raw}'`);
   return n;
 }
 
@@ -140,7 +150,10 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   }
   const benchmark = ws.benchmarks.find((b) => b.name === name);
   if (!benchmark) throw new UsageError(`unknown benchmark '${name}' (known: ${ws.benchmarks.map((b) => b.name).join(', ')})`);
-  const allocators = (last(flags, '--allocators') ?? 'hakmem,system').split(',').map((s) => s.trim()).filter(Boolean);
+  const allocators = (last(flags, '--allocators') ?? 'hakmem,system')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const a of allocators) {
     try {
       resolveAllocator(a, ws.nativeDir, io.cwd);

@@ -25,16 +25,32 @@ export function lintJson(result: LintResult): string {
         severity: f.severity,
         code: f.code,
         message: f.message,
-        related: f.related.map((r) => ({ file: rel(result, r.path), line: r.span.line + 1, column: r.span.column + 1, message: r.message })),
+        related: f.related.map((r) => ({
+          file: rel(result, r.path),
+          line: r.span.line + 1,
+          column: r.span.column + 1,
+          message: r.message,
+        })),
       })),
-      notices: result.notices.map((n) => ({ code: n.code, message: `${n.message}; ${n.hint}`, entryPoints: n.entryPoints, reachable: n.reachable, functions: n.functions })),
+      notices: result.notices.map((n) => ({
+        code: n.code,
+        message: `${n.message}; ${n.hint}`,
+        entryPoints: n.entryPoints,
+        reachable: n.reachable,
+        functions: n.functions,
+      })),
     },
     null,
     2,
   );
 }
 
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 function sarifLocation(result: LintResult, path: string, span: Finding['span'], message?: string): object {
   return {

@@ -111,8 +111,10 @@ function report(file: string, r: PreprocResult, args: PreprocArgs): PreprocRepor
 function printText(r: PreprocReport, io: CliIO): void {
   const lines: string[] = [`${r.file}: ${r.build} build, ${r.lineCount} lines, ${r.inactiveRanges.length} inactive ranges`];
   for (const x of r.inactiveRanges) lines.push(`  inactive ${x.startLine}-${x.endLine}`);
-  for (const c of r.conditionals) lines.push(`  ${c.line}: #${c.kind}${c.condition ? ' ' + c.condition : ''} -> ${c.value ? 'taken' : 'not taken'}`);
-  for (const i of r.includes) lines.push(`  ${i.line}: #include ${i.system ? `<${i.name}>` : `"${i.name}"`}${i.resolved ? ` -> ${i.resolved}` : ' (not found)'}`);
+  for (const c of r.conditionals)
+    lines.push(`  ${c.line}: #${c.kind}${c.condition ? ' ' + c.condition : ''} -> ${c.value ? 'taken' : 'not taken'}`);
+  for (const i of r.includes)
+    lines.push(`  ${i.line}: #include ${i.system ? `<${i.name}>` : `"${i.name}"`}${i.resolved ? ` -> ${i.resolved}` : ' (not found)'}`);
   for (const m of r.macros) {
     const d = m.definition;
     const where = m.line === undefined ? 'at end' : `at line ${m.line}`;

@@ -81,7 +81,8 @@ export const command: CliCommand = {
     try {
       if (opts.benchmark) {
         const spec = ws.benchmarks.find((p) => p.name === opts.benchmark);
-        if (!spec) throw new UsageError(`unknown benchmark '${opts.benchmark}' (expected one of ${ws.benchmarks.map((p) => p.name).join(', ')})`);
+        if (!spec)
+          throw new UsageError(`unknown benchmark '${opts.benchmark}' (expected one of ${ws.benchmarks.map((p) => p.name).join(', ')})`);
         result = await profileBenchmark({
           spec,
           allocator: allocatorName!,
@@ -108,7 +109,8 @@ export const command: CliCommand = {
       }
     } catch (e) {
       if (e instanceof ProfilePrepareError) {
-        for (const d of e.build?.diagnostics.filter((x) => x.severity !== 'note') ?? []) io.err(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
+        for (const d of e.build?.diagnostics.filter((x) => x.severity !== 'note') ?? [])
+          io.err(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
         io.err(`hakmem profile: ${e.message}\n`);
         return 2;
       }
@@ -124,7 +126,8 @@ export const command: CliCommand = {
     await mkdir(dirname(page), { recursive: true });
     await writeFile(page, standalonePage(result.model, title));
     io.out(`profile: ${result.files.raw}\nfolded:  ${result.files.folded}\npage:    ${page}\n`);
-    if (result.samples !== undefined) io.out(`samples: ${result.samples}${result.runs > 1 ? ` from ${result.runs} runs back to back` : ''}\n`);
+    if (result.samples !== undefined)
+      io.out(`samples: ${result.samples}${result.runs > 1 ? ` from ${result.runs} runs back to back` : ''}\n`);
     io.out('\n');
     if (opts.top > 0) io.out(hotspotReport(result.model, opts.top));
     return 0;

@@ -40,7 +40,8 @@ export const command: CliCommand = {
     }
 
     heading(io, 'summary');
-    for (const [step, status] of steps) io.out(`${step.padEnd(8)} ${status === 0 ? 'ok' : status === 1 ? 'findings / regression' : `failed (exit ${status})`}\n`);
+    for (const [step, status] of steps)
+      io.out(`${step.padEnd(8)} ${status === 0 ? 'ok' : status === 1 ? 'findings / regression' : `failed (exit ${status})`}\n`);
     // Findings (1) are the product working; only a failure to run makes `npm start` fail.
     return steps.some(([, s]) => s >= 2) ? 2 : 0;
   },

@@ -6,12 +6,27 @@ export const DEFAULT_RELEASE_DEFINES: Readonly<Record<string, string>> = { HAKME
 export const DEFAULT_DEBUG_DEFINES: Readonly<Record<string, string>> = { HAKMEM_BUILD_RELEASE: '0' };
 
 export const DEFAULT_ENTRY_POINTS: readonly string[] = [
-  'malloc', 'free', 'calloc', 'realloc', 'posix_memalign', 'aligned_alloc', 'memalign', 'malloc_usable_size',
-  'hak_alloc*', 'hak_free*',
+  'malloc',
+  'free',
+  'calloc',
+  'realloc',
+  'posix_memalign',
+  'aligned_alloc',
+  'memalign',
+  'malloc_usable_size',
+  'hak_alloc*',
+  'hak_free*',
 ];
 
 export const DEFAULT_COLD_PATTERNS: readonly string[] = [
-  '*_init', '*_init_*', '*_shutdown', '*_fini', '*_dump*', '*_debug*', '*_print*', '*_report*',
+  '*_init',
+  '*_init_*',
+  '*_shutdown',
+  '*_fini',
+  '*_dump*',
+  '*_debug*',
+  '*_print*',
+  '*_report*',
 ];
 
 export type BuildName = 'release' | 'debug';
@@ -117,7 +132,10 @@ export function configFromRaw(root: string, raw: Record<string, unknown>): Hakme
     root,
     entryPoints: [...(strings(raw.entryPoints) ?? base.entryPoints), ...(strings(raw.extraEntryPoints) ?? [])],
     recogniseEntryPoints: strings(raw.entryPoints) === undefined,
-    coldPatterns: raw.coldPatternsReplaceDefaults === true ? (strings(raw.coldPatterns) ?? []) : [...base.coldPatterns, ...(strings(raw.coldPatterns) ?? [])],
+    coldPatterns:
+      raw.coldPatternsReplaceDefaults === true
+        ? (strings(raw.coldPatterns) ?? [])
+        : [...base.coldPatterns, ...(strings(raw.coldPatterns) ?? [])],
     builds: { release: build(raw.release, base.builds.release), debug: build(raw.debug, base.builds.debug) },
     guardMacro,
     guards,

@@ -39,6 +39,10 @@ export function readConfigSections(path: string): ConfigSections {
   }
   const syntax: ParseError[] = [];
   const value: unknown = parse(text, syntax, { allowTrailingComma: true });
-  if (syntax.length > 0) return { sections: {}, error: `${CONFIG_FILE_NAME} is not valid JSON (${printParseErrorCode(syntax[0]!.error)} at offset ${syntax[0]!.offset})` };
+  if (syntax.length > 0)
+    return {
+      sections: {},
+      error: `${CONFIG_FILE_NAME} is not valid JSON (${printParseErrorCode(syntax[0]!.error)} at offset ${syntax[0]!.offset})`,
+    };
   return { sections: isObject(value) ? value : {} };
 }

@@ -31,7 +31,10 @@ function validator(): ValidateFunction {
 }
 
 function keyOf(error: ErrorObject): string[] {
-  const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'additionalProperties') path.push(String((error.params as { additionalProperty: string }).additionalProperty));
   if (error.keyword === 'propertyNames') path.push(String((error.params as { propertyName: string }).propertyName));
   return path;
@@ -77,7 +80,9 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return {
       config: defaultConfig(root),
-      problems: [{ message: `${CONFIG_FILE_NAME} must hold a JSON object; using the defaults`, key: '', offset: tree.offset, length: tree.length }],
+      problems: [
+        { message: `${CONFIG_FILE_NAME} must hold a JSON object; using the defaults`, key: '', offset: tree.offset, length: tree.length },
+      ],
     };
   }
   const problems: ConfigProblem[] = [];
@@ -88,7 +93,14 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
   } catch (e) {
     return {
       config: configFromRaw(root, raw as Record<string, unknown>),
-      problems: [{ message: `the ${CONFIG_FILE_NAME} schema could not be compiled (${(e as Error).message}); settings were not validated`, key: '', offset: 0, length: 1 }],
+      problems: [
+        {
+          message: `the ${CONFIG_FILE_NAME} schema could not be compiled (${(e as Error).message}); settings were not validated`,
+          key: '',
+          offset: 0,
+          length: 1,
+        },
+      ],
     };
   }
   if (!validate(raw)) {
@@ -122,13 +134,23 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
     const path = error.key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
     const node = error.key ? findNodeAtLocation(tree, path) : undefined;
     const target = node?.parent?.type === 'property' ? node.parent : node;
-    problems.push({ message: `${error.key || CONFIG_FILE_NAME}: ${error.message}`, key: error.key, offset: target?.offset ?? tree.offset, length: target?.length ?? 1 });
+    problems.push({
+      message: `${error.key || CONFIG_FILE_NAME}: ${error.message}`,
+      key: error.key,
+      offset: target?.offset ?? tree.offset,
+      length: target?.length ?? 1,
+    });
   }
   return { config: withReleaseFalseGuards(root, kept, tree, problems), problems };
 }
 
 /** The config, without the guards the release build makes true (each one a problem on its key). */
-function withReleaseFalseGuards(root: string, kept: Record<string, unknown>, tree: ReturnType<typeof parseTree>, problems: ConfigProblem[]): HakmemConfig {
+function withReleaseFalseGuards(
+  root: string,
+  kept: Record<string, unknown>,
+  tree: ReturnType<typeof parseTree>,
+  problems: ConfigProblem[],
+): HakmemConfig {
   const config = configFromRaw(root, kept);
   if (kept.guard === undefined) return config;
   const guard = kept.guard;

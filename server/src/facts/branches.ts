@@ -101,7 +101,7 @@ export function constantArguments(callText: string, lookup: Lookup): Array<strin
 export function objectPath(text: string): string {
   let t = text.replace(/\s+/g, '');
   // Indices are dropped innermost first: `a[b[i]]` → `a`.
-  for (let prev = ''; prev !== t; ) {
+  for (let prev = ''; prev !== t;) {
     prev = t;
     t = t.replace(/\[[^[\]]*\]/g, '');
   }

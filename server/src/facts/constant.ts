@@ -9,7 +9,28 @@ export type RuntimeConstants = ReadonlyMap<string, bigint>;
 type Lookup = (name: string) => MacroDef | undefined;
 
 /** Punctuators that make an expression something other than an integer constant expression. */
-const NOT_CONSTANT = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=', '++', '--', '.', '->', '[', ']', '{', '}', ';']);
+const NOT_CONSTANT = new Set([
+  '=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '<<=',
+  '>>=',
+  '++',
+  '--',
+  '.',
+  '->',
+  '[',
+  ']',
+  '{',
+  '}',
+  ';',
+]);
 
 const KNOWN_CONSTANT_WORDS = new Set(['true', 'false', 'NULL', '__builtin_expect']);
 
@@ -164,7 +185,9 @@ export class HeaderConstants {
   of(path: string, text: string): ReadonlyMap<string, bigint> {
     const cached = this.cache.get(path);
     if (cached && cached.text === text) return cached.constants;
-    const constants = MAY_DECLARE_CONSTANT.test(text) ? runtimeConstants(text, evaluatePreprocessor(text, this.options(path))) : new Map<string, bigint>();
+    const constants = MAY_DECLARE_CONSTANT.test(text)
+      ? runtimeConstants(text, evaluatePreprocessor(text, this.options(path)))
+      : new Map<string, bigint>();
     this.cache.set(path, { text, constants });
     return constants;
   }

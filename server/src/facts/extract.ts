@@ -2,8 +2,29 @@ import type { Node as SyntaxNode, Query, QueryMatch, Tree } from 'web-tree-sitte
 import { expandMacros, macroCalls, macroIsNoOp, type MacroDef, type PreprocResult } from '../preproc';
 import { branchHint, constantArguments, isErrorPath, MAY_HINT, readPaths } from './branches';
 import { constantFalse, constantValue, withConstants, type RuntimeConstants } from './constant';
-import { annotationAbove, declaredNames, environmentNames, IDENT, ignoreComments, LineIndex, parameterName, splitTopLevel, stripParens } from './text';
-import type { CallFact, ColdMark, ColdReason, EarlyExit, FileFacts, FunctionFact, IncrementFact, IncrementTargetKind, SlowBranch, Span } from './types';
+import {
+  annotationAbove,
+  declaredNames,
+  environmentNames,
+  IDENT,
+  ignoreComments,
+  LineIndex,
+  parameterName,
+  splitTopLevel,
+  stripParens,
+} from './text';
+import type {
+  CallFact,
+  ColdMark,
+  ColdReason,
+  EarlyExit,
+  FileFacts,
+  FunctionFact,
+  IncrementFact,
+  IncrementTargetKind,
+  SlowBranch,
+  Span,
+} from './types';
 
 /**
  * One query for everything the rules need, so a file is walked once inside the
@@ -24,8 +45,27 @@ export const FACTS_QUERY = `
 `;
 
 /** Callees whose first argument the rules read (getenv names, atomics' targets, callback registrars). */
-const ARGUMENT_READERS = /^(getenv|secure_getenv|syscall$|atomic_|__atomic_|__sync_|_?Interlocked|atexit$|on_exit$|__cxa_atexit$|pthread_once$|pthread_atfork$)/;
-const NOT_A_CALL = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'defined', '_Alignof', 'alignof', '__typeof__', 'typeof', '__attribute__', '_Generic', '_Static_assert', 'do', 'else', 'case']);
+const ARGUMENT_READERS =
+  /^(getenv|secure_getenv|syscall$|atomic_|__atomic_|__sync_|_?Interlocked|atexit$|on_exit$|__cxa_atexit$|pthread_once$|pthread_atfork$)/;
+const NOT_A_CALL = new Set([
+  'if',
+  'while',
+  'for',
+  'switch',
+  'return',
+  'sizeof',
+  'defined',
+  '_Alignof',
+  'alignof',
+  '__typeof__',
+  'typeof',
+  '__attribute__',
+  '_Generic',
+  '_Static_assert',
+  'do',
+  'else',
+  'case',
+]);
 
 /** Functions that register callbacks run once or at exit, and which arguments are those callbacks. */
 const COLD_TARGET_FUNCTIONS: Readonly<Record<string, { reason: ColdReason; args: readonly number[] }>> = {
@@ -50,7 +90,8 @@ function coldTargetsOf(callee: string, call: SyntaxNode): Array<{ name: string; 
 }
 
 /** A thread-local declaration, tried at the start of a line that names the keyword. */
-const THREAD_LOCAL_DECLARATION = /[ \t]*(?:static[ \t]+)?(?:_Thread_local|__thread|thread_local)\b[^;=(){}]*?([A-Za-z_]\w*)[ \t]*(?:\[[^\]]*\])?[ \t]*[=;]/y;
+const THREAD_LOCAL_DECLARATION =
+  /[ \t]*(?:static[ \t]+)?(?:_Thread_local|__thread|thread_local)\b[^;=(){}]*?([A-Za-z_]\w*)[ \t]*(?:\[[^\]]*\])?[ \t]*[=;]/y;
 const THREAD_LOCAL_KEYWORD = /\b(?:_Thread_local|__thread|thread_local)\b/g;
 let threadLocalsCache: { text: string; names: string[] } | undefined;
 
@@ -77,7 +118,8 @@ function threadLocalNames(text: string): string[] {
   return names;
 }
 const STAT_NAME = /stat|calls|hits|miss|total|counter|_cnt\b|^g_n_|count_(?:alloc|free)/i;
-const ATOMIC_ARITH = /^(atomic_fetch_(add|sub|or|and|xor)(_explicit)?|__atomic_(fetch_add|fetch_sub|add_fetch|sub_fetch)|__sync_(fetch_and_add|fetch_and_sub|add_and_fetch|sub_and_fetch)|_InterlockedIncrement|InterlockedIncrement)$/;
+const ATOMIC_ARITH =
+  /^(atomic_fetch_(add|sub|or|and|xor)(_explicit)?|__atomic_(fetch_add|fetch_sub|add_fetch|sub_fetch)|__sync_(fetch_and_add|fetch_and_sub|add_and_fetch|sub_and_fetch)|_InterlockedIncrement|InterlockedIncrement)$/;
 
 interface RawFunction {
   readonly registers: ColdMark[];
@@ -145,7 +187,11 @@ function chunkRanges(node: SyntaxNode, out: Array<[number, number]> = []): Array
  */
 function* chunkedMatches(query: Query, root: SyntaxNode, only?: readonly [number, number]): Generator<QueryMatch[]> {
   const seen = new Set<string>();
-  const ranges = only ? [only] : root.endIndex - root.startIndex > CHUNK_CHARS ? chunkRanges(root) : [[root.startIndex, root.endIndex] as [number, number]];
+  const ranges = only
+    ? [only]
+    : root.endIndex - root.startIndex > CHUNK_CHARS
+      ? chunkRanges(root)
+      : [[root.startIndex, root.endIndex] as [number, number]];
   for (const [start, end] of ranges) {
     const matches = query.matches(root, { startIndex: start * 2, endIndex: end * 2 });
     yield matches.filter((m) => {
@@ -299,7 +345,8 @@ export function extractFacts(
   for (const name of preproc.finalMacros.names()) {
     if (preproc.finalMacros.get(name)?.body.includes('__builtin_expect')) hintMacros.add(name);
   }
-  const mayHint = (cond: string): boolean => MAY_HINT.test(cond) || (hintMacros.size > 0 && (cond.match(IDENT) ?? []).some((id) => hintMacros.has(id)));
+  const mayHint = (cond: string): boolean =>
+    MAY_HINT.test(cond) || (hintMacros.size > 0 && (cond.match(IDENT) ?? []).some((id) => hintMacros.has(id)));
 
   const functions: RawFunction[] = [];
   const registerFunctions = (matches: readonly QueryMatch[]): void => {
@@ -411,14 +458,16 @@ export function extractFacts(
           // Arguments cross the wasm boundary only for the few callees whose arguments matter.
           const args = ARGUMENT_READERS.test(name) ? (call.childForFieldName('arguments') ?? undefined) : undefined;
           const fn = enclosing(call.startIndex);
-          if (fn) pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, whole: true, ...(args ? { args } : {}) });
+          if (fn)
+            pendingCalls.push({ fn, callee: name, start: call.startIndex, end: call.endIndex, whole: true, ...(args ? { args } : {}) });
           if (args && fn) fn.registers.push(...coldTargetsOf(name, call));
           break;
         }
         case 2: {
           const line = lines.lineOf(first.startIndex);
           const fn = enclosing(first.startIndex);
-          if (fn && isActive(line) && macroAt(first.text, line)) pendingCalls.push({ fn, callee: first.text, start: first.startIndex, end: first.endIndex });
+          if (fn && isActive(line) && macroAt(first.text, line))
+            pendingCalls.push({ fn, callee: first.text, start: first.startIndex, end: first.endIndex });
           break;
         }
         case 3:
@@ -426,7 +475,8 @@ export function extractFacts(
           const target = caps.find((c) => c.name === 'inc' || c.name === 'compound')!.node;
           const expr = caps.find((c) => c.name === 'incexpr' || c.name === 'compexpr')!.node;
           const fn = enclosing(expr.startIndex);
-          if (fn && isActive(lines.lineOf(expr.startIndex))) pendingIncrements.push({ fn, target: target.text, start: expr.startIndex, end: expr.endIndex });
+          if (fn && isActive(lines.lineOf(expr.startIndex)))
+            pendingIncrements.push({ fn, target: target.text, start: expr.startIndex, end: expr.endIndex });
           break;
         }
         case 5: {
@@ -455,34 +505,61 @@ export function extractFacts(
             condIdents,
           });
           for (const path of readPaths(condText)) fn.decisionReads.add(path);
-          const alwaysTaken = !dead && (alternative || EARLY_RETURN.test(text.slice(body.startIndex, Math.min(body.endIndex, body.startIndex + 200)).trim()))
-            ? (constantValue(condText, lookup) ?? 0n) !== 0n
-            : false;
+          const alwaysTaken =
+            !dead && (alternative || EARLY_RETURN.test(text.slice(body.startIndex, Math.min(body.endIndex, body.startIndex + 200)).trim()))
+              ? (constantValue(condText, lookup) ?? 0n) !== 0n
+              : false;
           if (alwaysTaken && alternative) {
-            fn.ifs.push({ bodyStart: alternative.startIndex, bodyEnd: alternative.endIndex, dead: true, deadCondStart: 0, deadCondEnd: 0, condIdents: new Set() });
+            fn.ifs.push({
+              bodyStart: alternative.startIndex,
+              bodyEnd: alternative.endIndex,
+              dead: true,
+              deadCondStart: 0,
+              deadCondEnd: 0,
+              condIdents: new Set(),
+            });
           } else if (alwaysTaken) {
             // `if (!config_stats) return;` directly in the body: the rest of the function is not compiled in.
             const stmt = caps.find((c) => c.name === 'ifstmt')?.node;
             if (stmt && stmt.parent?.startIndex === fn.bodyStart) {
-              fn.ifs.push({ bodyStart: stmt.endIndex, bodyEnd: fn.end, dead: true, deadCondStart: 0, deadCondEnd: 0, condIdents: new Set() });
+              fn.ifs.push({
+                bodyStart: stmt.endIndex,
+                bodyEnd: fn.end,
+                dead: true,
+                deadCondStart: 0,
+                deadCondEnd: 0,
+                condIdents: new Set(),
+              });
             }
           }
           const shown = `if ${shownCondition(condText)}`;
           const hint = mayHint(condText) ? branchHint(condText, lookup) : undefined;
           const bodyText = body.endIndex - body.startIndex <= ERROR_PATH_MAX ? text.slice(body.startIndex, body.endIndex) : '';
           if (hint === 'unlikely') {
-            fn.slowRegions.push({ start: body.startIndex, end: body.endIndex, branch: { kind: 'unlikely branch', line, condition: shown } });
+            fn.slowRegions.push({
+              start: body.startIndex,
+              end: body.endIndex,
+              branch: { kind: 'unlikely branch', line, condition: shown },
+            });
           } else if (bodyText && isErrorPath(bodyText)) {
             fn.slowRegions.push({ start: body.startIndex, end: body.endIndex, branch: { kind: 'error path', line, condition: shown } });
           }
           if (hint === 'likely' && alternative) {
-            fn.slowRegions.push({ start: alternative.startIndex, end: alternative.endIndex, branch: { kind: 'unlikely branch', line, condition: `else of ${shown}` } });
+            fn.slowRegions.push({
+              start: alternative.startIndex,
+              end: alternative.endIndex,
+              branch: { kind: 'unlikely branch', line, condition: `else of ${shown}` },
+            });
           } else if (hint === 'likely' && LEAVES_BLOCK.test(bodyText.trim())) {
             // rpmalloc's `if (EXPECTED(block)) { …; return block; } return fallback(…);`: what follows is the slow path.
             const stmt = caps.find((c) => c.name === 'ifstmt')?.node;
             const block = stmt?.parent;
             if (stmt && block?.type === 'compound_statement') {
-              fn.slowRegions.push({ start: stmt.endIndex, end: block.endIndex, branch: { kind: 'after likely return', line, condition: shown } });
+              fn.slowRegions.push({
+                start: stmt.endIndex,
+                end: block.endIndex,
+                branch: { kind: 'after likely return', line, condition: shown },
+              });
             }
           }
           // `if (!create_on_demand) return NULL;` at the top of the body: a caller's constant may make it certain.
@@ -508,7 +585,9 @@ export function extractFacts(
           for (const d of declaredNames(declText)) {
             if (d.isFunction) {
               // A prototype may carry the cold/constructor attribute for a function defined elsewhere.
-              const reason = mayCarryAttribute(declSource) ? attributeReason(declSource, lines.lineOf(first.startIndex), macroAt) : undefined;
+              const reason = mayCarryAttribute(declSource)
+                ? attributeReason(declSource, lines.lineOf(first.startIndex), macroAt)
+                : undefined;
               if (reason) prototypeColdMarks.push({ name: d.name, reason });
             } else if (inBody) {
               if (isStatic || isTls) fn.staticLocals.add(d.name);
@@ -616,7 +695,13 @@ export function extractFacts(
 
   for (const { fn, target, start, end } of pendingIncrements) {
     const slow = slowAt(fn, start);
-    fn.fact.increments.push({ target, kind: classify(fn, target), span: spanAt(start, end), dead: deadAt(fn, start), ...(slow ? { slow } : {}) });
+    fn.fact.increments.push({
+      target,
+      kind: classify(fn, target),
+      span: spanAt(start, end),
+      dead: deadAt(fn, start),
+      ...(slow ? { slow } : {}),
+    });
   }
   // Arithmetic atomics are counters when they update a global (atomic_fetch_add(&g_stats.x, 1)).
   for (const f of functions) {
@@ -625,13 +710,22 @@ export function extractFacts(
       const arg = call.firstArgText.trim();
       // Through a pointer (no &): the object is allocator state owned elsewhere.
       const kind = arg.startsWith('&') ? classify(f, arg.slice(1)) : f.locals.has(arg) ? 'local' : 'state';
-      f.fact.increments.push({ target: call.firstArgText, kind, span: call.span, dead: call.dead, ...(call.slow ? { slow: call.slow } : {}) });
+      f.fact.increments.push({
+        target: call.firstArgText,
+        kind,
+        span: call.span,
+        dead: call.dead,
+        ...(call.slow ? { slow: call.slow } : {}),
+      });
     }
   }
 
-  const facts = functions.map(
-    (f): FunctionFact => ({ ...f.fact, registers: f.registers, earlyExits: f.earlyExits, decisionReads: [...f.decisionReads] }),
-  );
+  const facts = functions.map((f): FunctionFact => ({
+    ...f.fact,
+    registers: f.registers,
+    earlyExits: f.earlyExits,
+    decisionReads: [...f.decisionReads],
+  }));
   return {
     path,
     build,

@@ -10,7 +10,8 @@ export function changedWindow(oldText: string, newText: string): { start: number
   let start = 0;
   while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
   let suffix = 0;
-  while (suffix < max - start && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  while (suffix < max - start && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix))
+    suffix++;
   return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix };
 }
 
@@ -35,7 +36,11 @@ function shiftFunction(fn: FunctionFact, chars: number, lines: number): Function
     nameSpan: shiftSpan(fn.nameSpan, lines),
     span: shiftSpan(fn.span, lines),
     calls: fn.calls.map((c) => ({ ...c, span: shiftSpan(c.span, lines), ...(c.slow ? { slow: shiftBranch(c.slow, lines) } : {}) })),
-    increments: fn.increments.map((i) => ({ ...i, span: shiftSpan(i.span, lines), ...(i.slow ? { slow: shiftBranch(i.slow, lines) } : {}) })),
+    increments: fn.increments.map((i) => ({
+      ...i,
+      span: shiftSpan(i.span, lines),
+      ...(i.slow ? { slow: shiftBranch(i.slow, lines) } : {}),
+    })),
     ...(fn.earlyExits ? { earlyExits: fn.earlyExits.map((e) => ({ ...e, endLine: e.endLine + lines })) } : {}),
   };
 }
@@ -91,11 +96,25 @@ export function updateFacts(
   const chars = w.newEnd - w.oldEnd;
   const node = functionNodeAt(tree, old.range.start);
   if (!node || node.endIndex !== old.range.end + chars || insideError(node)) return undefined;
-  const fresh = extractFacts(previous.path, text, tree, query, preproc, previous.build, { range: [node.startIndex, node.endIndex], globals: previous.globals }, constants, source);
+  const fresh = extractFacts(
+    previous.path,
+    text,
+    tree,
+    query,
+    preproc,
+    previous.build,
+    { range: [node.startIndex, node.endIndex], globals: previous.globals },
+    constants,
+    source,
+  );
   const replaced = fresh.functions[0];
   if (fresh.functions.length !== 1 || !replaced || replaced.range.start !== old.range.start) return undefined;
   const lines = countNewlines(text, w.start, w.newEnd) - countNewlines(previousText, w.start, w.oldEnd);
-  const functions = [...previous.functions.slice(0, index), replaced, ...previous.functions.slice(index + 1).map((f) => shiftFunction(f, chars, lines))];
+  const functions = [
+    ...previous.functions.slice(0, index),
+    replaced,
+    ...previous.functions.slice(index + 1).map((f) => shiftFunction(f, chars, lines)),
+  ];
   return {
     ...fresh,
     functions,

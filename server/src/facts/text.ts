@@ -80,9 +80,34 @@ export function stripParens(text: string): string {
 }
 
 const TYPE_WORDS = new Set([
-  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'const', 'volatile', 'static',
-  'extern', 'register', 'restrict', '__restrict', 'inline', '__inline', 'struct', 'union', 'enum', '_Bool', 'bool',
-  '_Thread_local', '__thread', 'thread_local', '_Atomic', 'auto',
+  'void',
+  'char',
+  'short',
+  'int',
+  'long',
+  'float',
+  'double',
+  'signed',
+  'unsigned',
+  'const',
+  'volatile',
+  'static',
+  'extern',
+  'register',
+  'restrict',
+  '__restrict',
+  'inline',
+  '__inline',
+  'struct',
+  'union',
+  'enum',
+  '_Bool',
+  'bool',
+  '_Thread_local',
+  '__thread',
+  'thread_local',
+  '_Atomic',
+  'auto',
 ]);
 
 /** What one declarator declares: a name, and whether it declares a function (a prototype). */
@@ -130,7 +155,10 @@ export function ignoreComments(text: string, lines: LineIndex): Map<number, Set<
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const line = lines.lineOf(m.index);
     const lineText = lines.lineText(line);
-    const commentStart = Math.max(lineText.lastIndexOf('//', lines.columnOf(m.index, line)), lineText.lastIndexOf('/*', lines.columnOf(m.index, line)));
+    const commentStart = Math.max(
+      lineText.lastIndexOf('//', lines.columnOf(m.index, line)),
+      lineText.lastIndexOf('/*', lines.columnOf(m.index, line)),
+    );
     if (commentStart < 0) continue;
     const codes = new Set((m[1] ?? '').split(/[\s,]+/).filter(Boolean));
     // A comment alone on its line silences the next line; a trailing comment its own line.

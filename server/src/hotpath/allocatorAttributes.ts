@@ -1,12 +1,24 @@
 import { expandMacros, type MacroDef, type PreprocResult } from '../preproc';
 
 /** `__attribute__((malloc))`, `__attribute__((alloc_size(1)))`, `__declspec(restrict)`: what a compiler knows as an allocation function. */
-const ALLOCATION_ATTRIBUTE = /__attribute__\s*\(\([^;{}]*?\b_{0,2}(?:malloc|alloc_size)_{0,2}\b|__declspec\s*\(\s*(?:restrict|allocator)\s*\)/;
+const ALLOCATION_ATTRIBUTE =
+  /__attribute__\s*\(\([^;{}]*?\b_{0,2}(?:malloc|alloc_size)_{0,2}\b|__declspec\s*\(\s*(?:restrict|allocator)\s*\)/;
 const ATTRIBUTE_WORD = /__attribute__|__declspec/;
 const IDENT = /[A-Za-z_]\w*/g;
 /** Longer declarations are initialisers or misparsed text, not prototypes. */
 const MAX_DECLARATION_CHARS = 2000;
-const NOT_A_NAME = new Set(['__attribute__', '__declspec', 'sizeof', 'typeof', '__typeof__', '_Alignas', 'alignas', '__asm__', 'asm', '_Static_assert']);
+const NOT_A_NAME = new Set([
+  '__attribute__',
+  '__declspec',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  '_Alignas',
+  'alignas',
+  '__asm__',
+  'asm',
+  '_Static_assert',
+]);
 
 /** Macros whose expansion (through other macros) carries an attribute: only declarations using one are expanded. */
 function attributeMacros(preproc: PreprocResult): Set<string> {
@@ -60,7 +72,7 @@ function declarationText(raw: string): string {
 /** Removes `__attribute__((…))` and `__declspec(…)` groups, so the first `name(` left is the declarator. */
 function withoutAttributes(text: string): string {
   let out = '';
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const m = /^(__attribute__|__declspec)\s*\(/.exec(text.slice(i, i + 40));
     if (!m) {
       out += text[i++];

@@ -31,11 +31,34 @@ export interface EntryPointOptions {
 
 /** Suffixes that allocate, in the order chains should start from them. */
 export const ALLOCATING_SUFFIXES: readonly string[] = [
-  'malloc', 'calloc', 'realloc', 'zalloc', 'mallocx', 'rallocx', 'xallocx', 'aligned_alloc', 'memalign',
-  'posix_memalign', 'valloc', 'pvalloc', 'reallocarray', 'reallocf', 'malloc_aligned', 'realloc_aligned',
+  'malloc',
+  'calloc',
+  'realloc',
+  'zalloc',
+  'mallocx',
+  'rallocx',
+  'xallocx',
+  'aligned_alloc',
+  'memalign',
+  'posix_memalign',
+  'valloc',
+  'pvalloc',
+  'reallocarray',
+  'reallocf',
+  'malloc_aligned',
+  'realloc_aligned',
 ];
 /** Suffixes that release. */
-export const RELEASING_SUFFIXES: readonly string[] = ['free', 'dallocx', 'sdallocx', 'free_size', 'free_sized', 'free_aligned', 'free_size_aligned', 'free_aligned_sized'];
+export const RELEASING_SUFFIXES: readonly string[] = [
+  'free',
+  'dallocx',
+  'sdallocx',
+  'free_size',
+  'free_sized',
+  'free_aligned',
+  'free_size_aligned',
+  'free_aligned_sized',
+];
 /** Members of a family that neither allocate nor release, but are public API on the same paths. */
 const OTHER_SUFFIXES: readonly string[] = ['malloc_usable_size', 'usable_size', 'malloc_size', 'nallocx'];
 const FAMILY_SUFFIXES = [...ALLOCATING_SUFFIXES, ...RELEASING_SUFFIXES, ...OTHER_SUFFIXES];
@@ -72,7 +95,10 @@ export function prefixFamilies(candidates: readonly EntryCandidate[]): Map<strin
     const rank = (suffix: string): number => FAMILY_SUFFIXES.indexOf(suffix);
     families.set(
       prefix,
-      members.filter((m) => !m.isStatic).sort((a, b) => rank(a.suffix) - rank(b.suffix)).map((m) => m.name),
+      members
+        .filter((m) => !m.isStatic)
+        .sort((a, b) => rank(a.suffix) - rank(b.suffix))
+        .map((m) => m.name),
     );
   }
   return families;
@@ -94,7 +120,8 @@ export function selectEntryPoints(candidates: readonly EntryCandidate[], options
   const patterns = options.patterns.map((p) => new GlobSet([p]));
   const names = [...new Set(candidates.map((c) => c.name))];
   const rank = (name: string): number => patterns.findIndex((p) => p.matches(name));
-  for (const name of names.filter((n) => rank(n) >= 0).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))) add({ name, reason: 'pattern' });
+  for (const name of names.filter((n) => rank(n) >= 0).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)))
+    add({ name, reason: 'pattern' });
   if (!options.recognise) return out;
   const families = [...prefixFamilies(candidates)].sort((a, b) => a[0].localeCompare(b[0]));
   for (const [prefix, members] of families) for (const name of members) add({ name, reason: 'prefix family', prefix });

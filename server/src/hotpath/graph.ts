@@ -207,7 +207,10 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
   const entryRoots: Root[] = entryPoints.map((e) => ({ name: e.name, reason: 'entry point' }));
   const noinline = new Set([...definitions].filter(([, defs]) => defs.some((d) => d.fn.noinline)).map(([name]) => name));
   const traversal = (fastOnly: boolean, blocked: (name: string) => boolean): Traversal => ({ definitions, blocked, fastOnly, noinline });
-  const internal = breadthFirst(entryRoots, traversal(false, () => false));
+  const internal = breadthFirst(
+    entryRoots,
+    traversal(false, () => false),
+  );
   // A profile of a benchmark measures its harness too: only allocator functions join the hot path.
   const roots: Root[] = [
     ...entryRoots,
@@ -217,8 +220,14 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
       .sort((a, b) => b[1] - a[1])
       .map(([name, pct]): Root => ({ name, reason: 'measured', measuredSelfPct: pct })),
   ];
-  const hot = breadthFirst(roots, traversal(false, (name) => cold.has(name)));
-  const fast = breadthFirst(roots, traversal(true, (name) => cold.has(name)));
+  const hot = breadthFirst(
+    roots,
+    traversal(false, (name) => cold.has(name)),
+  );
+  const fast = breadthFirst(
+    roots,
+    traversal(true, (name) => cold.has(name)),
+  );
   // Measured-hot functions keep their measurement even when an entry point reaches them first.
   for (const [name, pct] of options.measuredHot ?? []) {
     for (const reach of [hot, fast]) {
@@ -227,7 +236,8 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
     }
   }
   const hotReads = new Set<string>();
-  for (const name of hot.keys()) for (const def of definitions.get(name) ?? []) for (const path of def.fn.decisionReads ?? []) hotReads.add(path);
+  for (const name of hot.keys())
+    for (const def of definitions.get(name) ?? []) for (const path of def.fn.decisionReads ?? []) hotReads.add(path);
   return { definitions, cold, hot, fast, internal, hotReads, entryPoints };
 }
 

@@ -7,9 +7,24 @@ import { GlobSet } from '../util/glob';
  * error reporting.
  */
 export const COLD_IDIOMS: readonly string[] = [
-  '*_initialize', '*_finalize', '*_boot', '*_boot_*', '*_done', '*_destroy', '*_prefork*', '*_postfork*', '*_atfork*',
-  '*stats_print*', '*_print_stats*', '*_statistics', '*_error_message', '*_warning_message', '*_verbose_message',
-  '*_assert_fail*', '*_fatal*', '*_abort*',
+  '*_initialize',
+  '*_finalize',
+  '*_boot',
+  '*_boot_*',
+  '*_done',
+  '*_destroy',
+  '*_prefork*',
+  '*_postfork*',
+  '*_atfork*',
+  '*stats_print*',
+  '*_print_stats*',
+  '*_statistics',
+  '*_error_message',
+  '*_warning_message',
+  '*_verbose_message',
+  '*_assert_fail*',
+  '*_fatal*',
+  '*_abort*',
 ];
 
 /**
@@ -17,7 +32,11 @@ export const COLD_IDIOMS: readonly string[] = [
  * function the defaults do not already cover (entry points never), then the
  * functions declared `__attribute__((cold))`, by name.
  */
-export function proposeColdPatterns(defined: readonly string[], attributeCold: readonly string[], entryPoints: ReadonlySet<string>): string[] {
+export function proposeColdPatterns(
+  defined: readonly string[],
+  attributeCold: readonly string[],
+  entryPoints: ReadonlySet<string>,
+): string[] {
   const defaults = new GlobSet(DEFAULT_COLD_PATTERNS);
   const candidates = defined.filter((n) => !entryPoints.has(n) && !defaults.matches(n));
   const idioms = COLD_IDIOMS.filter((idiom) => {

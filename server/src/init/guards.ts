@@ -90,7 +90,9 @@ export function proposeGuard(guards: readonly GuardMacro[]): string | { readonly
   const most = (pick: (g: GuardMacro) => boolean): GuardMacro | undefined =>
     guards.filter((g) => pick(g) && g.uses > 0).sort((a, b) => b.uses - a.uses || a.name.localeCompare(b.name))[0];
   const main =
-    most((g) => g.name.includes('RELEASE')) ?? most((g) => /DEBUG/.test(g.name) && !/^N[A-Z]*DEBUG$/.test(g.name)) ?? most((g) => g.name === 'NDEBUG');
+    most((g) => g.name.includes('RELEASE')) ??
+    most((g) => /DEBUG/.test(g.name) && !/^N[A-Z]*DEBUG$/.test(g.name)) ??
+    most((g) => g.name === 'NDEBUG');
   const opening = main ? openingLine(main) : '#ifndef NDEBUG';
   const stats = most((g) => /STAT/.test(g.name));
   return stats ? { default: opening, 'hot-path-counter': openingLine(stats) } : opening;

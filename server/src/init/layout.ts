@@ -8,7 +8,8 @@ const HEADER = /\.(h|inc)$/;
  * Folders that a Linux release build does not compile, or that are not the
  * allocator: other platforms' primitives, tests, benchmarks, examples.
  */
-const NOT_THE_ALLOCATOR = /^(windows|win32|win64|win|osx|macos|darwin|apple|wasi|emscripten|haiku|solaris|msvc|vs20\d\d|ide|test|tests|testing|bench|benchmark|benchmarks|example|examples|doc|docs|fuzz|fuzzing)$/i;
+const NOT_THE_ALLOCATOR =
+  /^(windows|win32|win64|win|osx|macos|darwin|apple|wasi|emscripten|haiku|solaris|msvc|vs20\d\d|ide|test|tests|testing|bench|benchmark|benchmarks|example|examples|doc|docs|fuzz|fuzzing)$/i;
 
 export interface TreeLayout {
   /** Every C source and header outside the excluded folders, relative to the root with '/'. */
@@ -81,7 +82,9 @@ function includePathsOf(root: string, files: readonly string[]): string[] {
       if (headerSet.has(posix(join(beside)))) continue;
       let dirs = resolvedBy.get(name);
       if (!dirs) {
-        dirs = headers.filter((h) => h === name || h.endsWith(`/${name}`)).map((h) => h.slice(0, h.length - name.length).replace(/\/$/, '') || '.');
+        dirs = headers
+          .filter((h) => h === name || h.endsWith(`/${name}`))
+          .map((h) => h.slice(0, h.length - name.length).replace(/\/$/, '') || '.');
         resolvedBy.set(name, dirs);
       }
       for (const d of dirs) uses.set(d, (uses.get(d) ?? 0) + 1);

@@ -44,7 +44,10 @@ function buildSection(guards: readonly GuardMacro[], pick: (g: GuardMacro) => st
  */
 export async function proposeConfig(
   root: string,
-  options: { readonly signal?: AbortSignal; /** Index in worker threads (the CLI); the language server keeps its memory down. */ readonly parallel?: boolean } = {},
+  options: {
+    readonly signal?: AbortSignal;
+    /** Index in worker threads (the CLI); the language server keeps its memory down. */ readonly parallel?: boolean;
+  } = {},
 ): Promise<ConfigProposal> {
   const base = defaultConfig(root);
   const layout = scanLayout(root, base.exclude);
@@ -61,7 +64,10 @@ export async function proposeConfig(
   const debug = buildSection(guards, (g) => g.debug);
   const config: HakmemConfig = {
     ...base,
-    builds: { release: { defines: release.defines, undefines: release.undefines ?? [] }, debug: { defines: debug.defines, undefines: debug.undefines ?? [] } },
+    builds: {
+      release: { defines: release.defines, undefines: release.undefines ?? [] },
+      debug: { defines: debug.defines, undefines: debug.undefines ?? [] },
+    },
     includePaths: layout.includePaths.map((p) => join(root, p)),
     exclude: [...base.exclude, ...layout.exclude],
   };
@@ -91,7 +97,9 @@ export async function proposeConfig(
     ...(layout.exclude.length ? { exclude: layout.exclude } : {}),
   };
   const summary = [
-    found ? `entry points: ${described.join(', ')}` : `no entry point recognised: the default names are listed; replace them with your allocator's API`,
+    found
+      ? `entry points: ${described.join(', ')}`
+      : `no entry point recognised: the default names are listed; replace them with your allocator's API`,
     `guard (messages and the wrap quick fix): ${typeof guard === 'string' ? guard : `${guard.default}; counters ${guard['hot-path-counter']}`}`,
     `release build: ${guards.map((g) => (g.release === undefined ? `${g.name} undefined` : `${g.name}=${g.release}`)).join(', ')}`,
     ...(coldPatterns.length ? [`cold (added to the defaults): ${coldPatterns.join(', ')}`] : []),

@@ -9,7 +9,12 @@ const WRAPPABLE = new Set(['hot-path-io', 'hot-path-getenv', 'hot-path-counter']
 const REMOVABLE_STATEMENT = /^(expression_statement|if_statement|for_statement|while_statement|do_statement|compound_statement)$/;
 
 /** The whole statement holding a position, when it owns its lines (nothing else shares them). */
-export function enclosingStatement(tree: Tree, text: string, line: number, column: number): { startLine: number; endLine: number } | undefined {
+export function enclosingStatement(
+  tree: Tree,
+  text: string,
+  line: number,
+  column: number,
+): { startLine: number; endLine: number } | undefined {
   let node: SyntaxNode | null = tree.rootNode.descendantForPosition({ row: line, column });
   while (node && !(node.parent?.type === 'compound_statement' && node.type !== 'comment')) node = node.parent;
   if (!node || !REMOVABLE_STATEMENT.test(node.type)) return undefined;
@@ -42,17 +47,26 @@ export function wrapInGuardEdits(text: string, startLine: number, endLine: numbe
     endLine + 1 < lineCount
       ? { range: { start: { line: endLine + 1, character: 0 }, end: { line: endLine + 1, character: 0 } }, newText: '#endif\n' }
       : {
-          range: { start: { line: endLine, character: text.split('\n')[endLine]!.length }, end: { line: endLine, character: text.split('\n')[endLine]!.length } },
+          range: {
+            start: { line: endLine, character: text.split('\n')[endLine]!.length },
+            end: { line: endLine, character: text.split('\n')[endLine]!.length },
+          },
           newText: '\n#endif',
         };
-  return [{ range: { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } }, newText: `${guard.text}\n` }, endEdit];
+  return [
+    { range: { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } }, newText: `${guard.text}\n` },
+    endEdit,
+  ];
 }
 
 export function ignoreLineEdit(text: string, line: number, code: string): TextEdit {
   const content = text.split('\n')[line] ?? '';
   const end = content.replace(/\r$/, '').length;
   const already = /hakmem-lint:\s*ignore\b/.test(content);
-  return { range: { start: { line, character: end }, end: { line, character: end } }, newText: already ? ` ${code}` : ` // hakmem-lint: ignore ${code}` };
+  return {
+    range: { start: { line, character: end }, end: { line, character: end } },
+    newText: already ? ` ${code}` : ` // hakmem-lint: ignore ${code}`,
+  };
 }
 
 /** The title of the wrap quick fix: "Wrap in #if MI_DEBUG > 1 … #endif" or "Wrap in if (config_stats) { … }". */
@@ -73,7 +87,13 @@ export function codeActionsFor(
     const code = d.code;
     const fix = (d.data as { fix?: { title: string; edits: TextEdit[] } } | undefined)?.fix;
     if (fix) {
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: fix.edits } } });
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: { changes: { [uri]: fix.edits } },
+      });
     }
     if (WRAPPABLE.has(code) && tree) {
       const stmt = enclosingStatement(tree, text, d.range.start.line, d.range.start.character);

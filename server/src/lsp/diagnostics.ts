@@ -31,12 +31,22 @@ export function findingToDiagnostic(finding: Finding): Diagnostic {
     message: finding.message,
     relatedInformation: finding.related.map((r) => ({ location: { uri: uriOf(r.path), range: rangeOf(r.span) }, message: r.message })),
     // The analysis computed the fix; the code action handler only has the diagnostic to go on.
-    ...(finding.fix ? { data: { fix: { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })) } } } : {}),
+    ...(finding.fix
+      ? {
+          data: {
+            fix: { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })) },
+          },
+        }
+      : {}),
   };
 }
 
 /** Lines the build compiles out, as faded hints (the editor renders Unnecessary as dimmed text). */
-export function inactiveDiagnostics(ranges: ReadonlyArray<{ startLine: number; endLine: number }>, lineLength: (line: number) => number, build: string): Diagnostic[] {
+export function inactiveDiagnostics(
+  ranges: ReadonlyArray<{ startLine: number; endLine: number }>,
+  lineLength: (line: number) => number,
+  build: string,
+): Diagnostic[] {
   return ranges.map((r) => ({
     range: { start: { line: r.startLine, character: 0 }, end: { line: r.endLine, character: lineLength(r.endLine) } },
     severity: DiagnosticSeverity.Hint,

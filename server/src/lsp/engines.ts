@@ -66,7 +66,9 @@ export class EngineRequests {
     onTypedRequest(c, Requests.profile, (params, token) => this.profile(params, token));
     onTypedRequest(c, Requests.locateFunction, (params) => this.locateFunction(params));
     // Only reads the tree: allowed in untrusted workspaces too.
-    onTypedRequest(c, Requests.proposeConfig, (_params, token) => proposeConfig(this.host.root(), { signal: abortSignalOf(token), parallel: false }));
+    onTypedRequest(c, Requests.proposeConfig, (_params, token) =>
+      proposeConfig(this.host.root(), { signal: abortSignalOf(token), parallel: false }),
+    );
   }
 
   dispose(): void {
@@ -98,7 +100,12 @@ export class EngineRequests {
       })),
       allocators: ALLOCATOR_NAMES.map((name) => {
         const a = resolveAllocator(name, ws.nativeDir);
-        if (a.missing) return { name, available: false, hint: a.missing.debianPackage ? `apt-get install ${a.missing.debianPackage}` : `missing ${a.missing.library}` };
+        if (a.missing)
+          return {
+            name,
+            available: false,
+            hint: a.missing.debianPackage ? `apt-get install ${a.missing.debianPackage}` : `missing ${a.missing.library}`,
+          };
         if (a.preload && !existsSync(a.preload)) return { name, available: false, hint: `make -C ${ws.nativeDir}` };
         return { name, available: true };
       }),
@@ -111,7 +118,8 @@ export class EngineRequests {
     this.requireTrust('Running a benchmark');
     const ws = this.benchWorkspace();
     const spec = ws.benchmarks.find((b) => b.name === params.benchmark);
-    if (!spec) throw new ResponseError(2, `unknown benchmark '${params.benchmark}' (known: ${ws.benchmarks.map((b) => b.name).join(', ')})`);
+    if (!spec)
+      throw new ResponseError(2, `unknown benchmark '${params.benchmark}' (known: ${ws.benchmarks.map((b) => b.name).join(', ')})`);
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin(`HAKMEM: ${spec.name}`, 0, 'building', true);
     const signal = abortSignalOf(token);
@@ -133,7 +141,9 @@ export class EngineRequests {
         signal,
         onProgress: (message, fraction) => progress.report(Math.round(fraction * 100), message),
       });
-      const line = result.error ? `${spec.name}: ${result.error}` : headline(spec.name, result.comparisons, result.records.length, result.warning !== undefined);
+      const line = result.error
+        ? `${spec.name}: ${result.error}`
+        : headline(spec.name, result.comparisons, result.records.length, result.warning !== undefined);
       return {
         results: resultsMessage(result, readHistory(ws.root).records, spec.source !== undefined),
         headline: line,

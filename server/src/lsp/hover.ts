@@ -46,7 +46,11 @@ export function hoverAt(
   if (hot) {
     const measured = hot.measuredSelfPct !== undefined ? ` — measured ${hot.measuredSelfPct.toFixed(1)}% self` : '';
     const fast = model.fast.get(name);
-    const path = fast ? 'fast path: on every call' : hot.slow ? `slow path: ${hot.slow.condition} (line ${hot.slow.line + 1})` : 'slow path';
+    const path = fast
+      ? 'fast path: on every call'
+      : hot.slow
+        ? `slow path: ${hot.slow.condition} (line ${hot.slow.line + 1})`
+        : 'slow path';
     text = `**${name}** is on the hot path${measured} (${path})\n\n${describeChain(fast ?? hot)}`;
   } else if (cold) {
     text = `**${name}** is cold (${cold}); hot-path rules skip it`;

@@ -3,7 +3,11 @@ import type { Workspace } from '../analysis/workspace';
 import { rangeOf } from './diagnostics';
 
 /** One lens per function the latest profile saw: its self and total share. */
-export function profileLenses(ws: Workspace, path: string, measured: ReadonlyMap<string, { selfPct: number; totalPct: number }>): CodeLens[] {
+export function profileLenses(
+  ws: Workspace,
+  path: string,
+  measured: ReadonlyMap<string, { selfPct: number; totalPct: number }>,
+): CodeLens[] {
   const facts = ws.facts(path);
   if (!facts) return [];
   const lenses: CodeLens[] = [];

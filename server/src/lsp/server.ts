@@ -27,7 +27,13 @@ import { EngineRequests, MEASURED_HOT_SELF_PCT } from './engines';
 import { hoverAt } from './hover';
 import { profileLenses } from './profileLenses';
 import { reachNotice } from '../hotpath/reachNotice';
-import { Notifications, type ConfigurationSettings, type InitializationOptions, type ReachNoticeParams, type ServerSettings } from '../protocol';
+import {
+  Notifications,
+  type ConfigurationSettings,
+  type InitializationOptions,
+  type ReachNoticeParams,
+  type ServerSettings,
+} from '../protocol';
 import { onTypedNotification, sendTypedNotification } from './typedHandlers';
 import type { Parser } from 'web-tree-sitter';
 
@@ -88,9 +94,14 @@ export class HakmemServer {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return [];
       const ws = this.workspace;
-      const tree = ws && this.docParser && C_FILE.test(textDocument.uri) ? doc.syntax.update(this.docParser, ws.syntaxViewOf(pathOf(textDocument.uri), doc.text)) : undefined;
+      const tree =
+        ws && this.docParser && C_FILE.test(textDocument.uri)
+          ? doc.syntax.update(this.docParser, ws.syntaxViewOf(pathOf(textDocument.uri), doc.text))
+          : undefined;
       const config = this.loaded.config;
-      return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, (code) => (isRuleCode(code) ? guardFor(config, code) : config.guards.default));
+      return codeActionsFor(textDocument.uri, doc.text, tree, context.diagnostics, (code) =>
+        isRuleCode(code) ? guardFor(config, code) : config.guards.default,
+      );
     });
     c.onHover(({ textDocument, position }) => {
       const ws = this.workspace;
@@ -109,7 +120,13 @@ export class HakmemServer {
         .pointerModel()
         .hints(pathOf(textDocument.uri))
         .filter((h) => h.line >= range.start.line && h.line <= range.end.line)
-        .map((h) => ({ position: { line: h.line, character: h.character }, label: h.kind, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `${h.name} is a ${h.kind} pointer` }));
+        .map((h) => ({
+          position: { line: h.line, character: h.character },
+          label: h.kind,
+          kind: InlayHintKind.Type,
+          paddingLeft: true,
+          tooltip: `${h.name} is a ${h.kind} pointer`,
+        }));
     });
     c.onCodeLens(async ({ textDocument }) => {
       await this.ready;
@@ -229,11 +246,19 @@ export class HakmemServer {
     if (!notice) return;
     this.reachNoticeSent = true;
     if (this.customReachNotice) {
-      const params: ReachNoticeParams = { message: notice.message, entryPoints: notice.entryPoints, reachable: notice.reachable, functions: notice.functions };
+      const params: ReachNoticeParams = {
+        message: notice.message,
+        entryPoints: notice.entryPoints,
+        reachable: notice.reachable,
+        functions: notice.functions,
+      };
       void sendTypedNotification(this.connection, Notifications.reachNotice, params);
     } else {
       // A notification, not window/showMessageRequest: there is nothing to answer, and every client shows it.
-      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `HAKMEM: ${notice.message}; ${notice.hint}` });
+      void this.connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Info,
+        message: `HAKMEM: ${notice.message}; ${notice.hint}`,
+      });
     }
   }
 

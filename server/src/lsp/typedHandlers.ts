@@ -6,7 +6,11 @@
 import type { Connection, NotificationHandler, RequestHandler, RequestHandler0 } from 'vscode-languageserver';
 import type { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
-export function onTypedRequest<P, R, E>(connection: Connection, type: RequestType<P, R, E>, handler: NoInfer<RequestHandler<P, R, E>>): void {
+export function onTypedRequest<P, R, E>(
+  connection: Connection,
+  type: RequestType<P, R, E>,
+  handler: NoInfer<RequestHandler<P, R, E>>,
+): void {
   connection.onRequest<R, E>(type.method, handler);
 }
 

@@ -23,7 +23,10 @@ export function inlineBundle(bundle: MediaBundle): PageScript {
 }
 
 /** The flamegraph page with its script, styles and profile inlined. */
-export function selfContainedFlamePage(data: SerialisedProfile, options: { readonly nonce?: string; readonly title?: string } = {}): string {
+export function selfContainedFlamePage(
+  data: SerialisedProfile,
+  options: { readonly nonce?: string; readonly title?: string } = {},
+): string {
   return flamePageHtml({ ...options, cspSource: '', script: inlineBundle('flame.js'), initialData: data });
 }
 

@@ -46,8 +46,22 @@ export function syntaxView(source: string, macros: MacroKnowledge, range?: reado
 
 /** Storage classes and qualifiers an attribute macro may expand to (kept in the view), by importance. */
 const KEPT_KEYWORDS = [
-  'static', 'extern', '_Thread_local', '__thread', 'thread_local', 'inline', '__inline', '__inline__', '__forceinline',
-  'const', 'volatile', 'restrict', '__restrict', '__restrict__', '_Noreturn', 'register',
+  'static',
+  'extern',
+  '_Thread_local',
+  '__thread',
+  'thread_local',
+  'inline',
+  '__inline',
+  '__inline__',
+  '__forceinline',
+  'const',
+  'volatile',
+  'restrict',
+  '__restrict',
+  '__restrict__',
+  '_Noreturn',
+  'register',
 ];
 const KEPT = new Set(KEPT_KEYWORDS);
 /** Keywords the grammar does not know, as it spells them. */
@@ -106,14 +120,20 @@ function attributeExpansion(def: MacroDef, lookup: (name: string) => MacroDef | 
     expansionCache.set(def, known);
     return known;
   }
-  let result: AttributeExpansion | null = null;
+  let result: AttributeExpansion | null;
   try {
     // Expanding the body alone: a parameter named like a macro must not expand.
-    const expanded = body === '' ? '' : expandText(body, newContext((n) => (params.has(n) || n === def.name ? undefined : lookup(n))));
+    const expanded =
+      body === ''
+        ? ''
+        : expandText(
+            body,
+            newContext((n) => (params.has(n) || n === def.name ? undefined : lookup(n))),
+          );
     const tokens: string[] = expanded.match(/[A-Za-z_]\w*|\[\[|\]\]|"(?:[^"\\]|\\.)*"|\S/g) ?? [];
     const keywords: string[] = [];
     let ok = true;
-    for (let i = 0; i < tokens.length && ok; ) {
+    for (let i = 0; i < tokens.length && ok;) {
       const t = tokens[i]!;
       if (ATTRIBUTE_WORDS.has(t)) {
         const next = skipGroup(tokens, i + 1);

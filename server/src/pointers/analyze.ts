@@ -3,7 +3,19 @@ import { BUILTIN_EXPECTS, BUILTIN_RETURNS } from './builtins';
 import { FunctionEvaluator, type EvalResult, type Occurrence } from './evaluate';
 import { isKind, other, type Val } from './lattice';
 import { paramState, type SummaryState, type Why } from './summary';
-import type { FunctionSummary, PointerConfig, PointerPrototype, PointerFileFacts, PointerFinding, PointerFunction, PointerHint, PointerKind, PointerModel, PointerRelated, Span } from './types';
+import type {
+  FunctionSummary,
+  PointerConfig,
+  PointerPrototype,
+  PointerFileFacts,
+  PointerFinding,
+  PointerFunction,
+  PointerHint,
+  PointerKind,
+  PointerModel,
+  PointerRelated,
+  Span,
+} from './types';
 
 /** Rounds of summary inference at most; real call graphs settle in two or three. */
 const MAX_ROUNDS = 8;
@@ -115,9 +127,12 @@ class SummaryTable {
   private applyFixed(files: readonly PointerFileFacts[]): void {
     const config = this.config;
     if (config.builtins) {
-      for (const [name, kind] of Object.entries(BUILTIN_RETURNS)) for (const s of this.named(name)) this.setReturns(s, kind, { text: `built-in: ${name}() returns ${kind}` });
+      for (const [name, kind] of Object.entries(BUILTIN_RETURNS))
+        for (const s of this.named(name)) this.setReturns(s, kind, { text: `built-in: ${name}() returns ${kind}` });
       for (const [name, params] of Object.entries(BUILTIN_EXPECTS)) {
-        for (const s of this.named(name)) for (const [i, kind] of Object.entries(params)) this.setExpects(s, Number(i), kind, { text: `built-in: ${name}() takes ${kind}` });
+        for (const s of this.named(name))
+          for (const [i, kind] of Object.entries(params))
+            this.setExpects(s, Number(i), kind, { text: `built-in: ${name}() takes ${kind}` });
       }
     }
     for (const d of this.defined) {
@@ -149,7 +164,9 @@ class SummaryTable {
     }
     for (const [name, kind] of [...config.toUser.map((n) => [n, 'USER'] as const), ...config.toBase.map((n) => [n, 'BASE'] as const)]) {
       for (const s of this.named(name)) {
-        this.setExpects(s, 0, other(kind), { text: `converts ${other(kind)}→${kind} (.hakmem.json pointers.${kind === 'USER' ? 'toUser' : 'toBase'})` });
+        this.setExpects(s, 0, other(kind), {
+          text: `converts ${other(kind)}→${kind} (.hakmem.json pointers.${kind === 'USER' ? 'toUser' : 'toBase'})`,
+        });
         this.setReturns(s, kind, { text: `.hakmem.json pointers.${kind === 'USER' ? 'toUser' : 'toBase'}` });
         s.converts = { param: 0, to: kind };
       }
@@ -162,7 +179,8 @@ class SummaryTable {
         }
       }
     }
-    for (const [name, kind] of Object.entries(config.returns)) for (const s of this.named(name)) this.setReturns(s, kind, { text: `.hakmem.json pointers.returns.${name}` });
+    for (const [name, kind] of Object.entries(config.returns))
+      for (const s of this.named(name)) this.setReturns(s, kind, { text: `.hakmem.json pointers.returns.${name}` });
     for (const name of config.linkApi) for (const s of this.named(name)) s.linkApi = true;
   }
 
@@ -170,7 +188,10 @@ class SummaryTable {
   stamps(): Map<string, string> {
     const out = new Map<string, string>();
     for (const { summary: s } of this.defined) {
-      out.set(s.key, `${s.params.map((p) => `${p.expects ?? '-'}${p.entry ?? '-'}`).join(',')}>${s.returns ?? '-'}${s.converts ? `c${s.converts.param}${s.converts.to}` : ''}`);
+      out.set(
+        s.key,
+        `${s.params.map((p) => `${p.expects ?? '-'}${p.entry ?? '-'}`).join(',')}>${s.returns ?? '-'}${s.converts ? `c${s.converts.param}${s.converts.to}` : ''}`,
+      );
     }
     return out;
   }
@@ -198,7 +219,11 @@ function infer(results: ReadonlyMap<Defined, EvalResult>): void {
       const p = paramState(s, i);
       if (p.expectsFixed) return;
       p.expects = other(conv.to);
-      p.expectsWhy = { text: `${s.name} converts it ${other(conv.to)}→${conv.to} with ${conv.what} at ${at(d.file.path, conv.at)}`, path: d.file.path, span: conv.at };
+      p.expectsWhy = {
+        text: `${s.name} converts it ${other(conv.to)}→${conv.to} with ${conv.what} at ${at(d.file.path, conv.at)}`,
+        path: d.file.path,
+        span: conv.at,
+      };
     });
     for (const p of s.params) {
       if (!p.expectsFixed && p.expects && ![...r.obs.paramConversions.keys()].some((i) => s.params[i] === p)) {
@@ -212,7 +237,10 @@ function infer(results: ReadonlyMap<Defined, EvalResult>): void {
       if (only && isKind(only)) {
         const first = r.obs.returns[0]!;
         s.returns = only;
-        s.returnsWhy = { text: `every return is ${only}${first.origin ? `, e.g. ${first.origin.what}` : ''}`, ...(first.origin ? { path: first.origin.path, span: first.origin.span } : {}) };
+        s.returnsWhy = {
+          text: `every return is ${only}${first.origin ? `, e.g. ${first.origin.what}` : ''}`,
+          ...(first.origin ? { path: first.origin.path, span: first.origin.span } : {}),
+        };
         const convs = r.obs.returns.map((v) => v.conv);
         const c0 = convs[0];
         if (c0 && convs.every((c) => c && c.param === c0.param && c.to === c0.to)) s.converts = { param: c0.param, to: c0.to };
@@ -239,7 +267,9 @@ function infer(results: ReadonlyMap<Defined, EvalResult>): void {
       const only = kinds.size === 1 ? [...kinds][0]! : undefined;
       if (list.length > 0 && only && isKind(only)) {
         const first = list[0]!;
-        const related: PointerRelated[] = list.slice(0, 3).map((x) => ({ path: x.path, span: x.at, message: `${only} passed to ${s.name}() here` }));
+        const related: PointerRelated[] = list
+          .slice(0, 3)
+          .map((x) => ({ path: x.path, span: x.at, message: `${only} passed to ${s.name}() here` }));
         p.entry = only;
         p.entryWhy = { text: `${only} at every call site, e.g. ${at(first.path, first.at)}`, path: first.path, span: first.at, related };
       } else {
@@ -256,7 +286,13 @@ export function analyzePointers(files: readonly PointerFileFacts[], config: Poin
   const results = new Map<Defined, EvalResult>();
   const evaluate = (d: Defined): void => {
     try {
-      const evaluator = new FunctionEvaluator({ config, file: d.file, fn: d.fn, self: d.summary, summaryOf: (callee) => table.resolve(d.file.path, callee) });
+      const evaluator = new FunctionEvaluator({
+        config,
+        file: d.file,
+        fn: d.fn,
+        self: d.summary,
+        summaryOf: (callee) => table.resolve(d.file.path, callee),
+      });
       results.set(d, evaluator.run());
     } catch {
       // A body the evaluator cannot follow contributes nothing rather than failing the workspace.
@@ -305,7 +341,12 @@ function buildModel(table: SummaryTable, results: ReadonlyMap<Defined, EvalResul
       const kind = s?.expects ?? s?.entry;
       if (p.name && kind) {
         const why = s?.expects ? s.expectsWhy : s?.entryWhy;
-        o.push({ span: shift(p.at, d.fn.line), name: p.name, kind, origin: { path, span: shift(p.at, d.fn.line), what: `parameter ${p.name} of ${d.fn.name}${why ? ` (${why.text})` : ''}` } });
+        o.push({
+          span: shift(p.at, d.fn.line),
+          name: p.name,
+          kind,
+          origin: { path, span: shift(p.at, d.fn.line), what: `parameter ${p.name} of ${d.fn.name}${why ? ` (${why.text})` : ''}` },
+        });
       }
     });
     occurrences.set(path, o);

@@ -7,7 +7,19 @@ export interface PointerConfigError {
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const KNOWN_KEYS = new Set(['headerSize', 'headerType', 'blockKinds', 'toUser', 'toBase', 'linkApi', 'expects', 'returns', 'fields', 'types', 'builtins']);
+const KNOWN_KEYS = new Set([
+  'headerSize',
+  'headerType',
+  'blockKinds',
+  'toUser',
+  'toBase',
+  'linkApi',
+  'expects',
+  'returns',
+  'fields',
+  'types',
+  'builtins',
+]);
 
 export const EMPTY_POINTER_CONFIG: PointerConfig = {
   blockKinds: {},
@@ -62,13 +74,16 @@ export function parsePointerConfig(raw: unknown): { config: PointerConfig; error
 
   const blockKinds: Record<string, { headerSize: number; headerType?: string }> = {};
   if (raw.blockKinds !== undefined) {
-    if (!isObject(raw.blockKinds)) errors.push({ key: 'pointers.blockKinds', message: 'must be an object of block kind → { "headerSize": N }' });
+    if (!isObject(raw.blockKinds))
+      errors.push({ key: 'pointers.blockKinds', message: 'must be an object of block kind → { "headerSize": N }' });
     else {
       for (const [name, v] of Object.entries(raw.blockKinds)) {
         const size = isObject(v) ? headerSizeOf(v.headerSize) : undefined;
         const type = isObject(v) ? v.headerType : undefined;
-        if (size === undefined) errors.push({ key: `pointers.blockKinds.${name}`, message: 'must be { "headerSize": N } with N an integer from 1 to 4096' });
-        else if (type !== undefined && (typeof type !== 'string' || !IDENT.test(type))) errors.push({ key: `pointers.blockKinds.${name}.headerType`, message: 'must be a type name (a C identifier)' });
+        if (size === undefined)
+          errors.push({ key: `pointers.blockKinds.${name}`, message: 'must be { "headerSize": N } with N an integer from 1 to 4096' });
+        else if (type !== undefined && (typeof type !== 'string' || !IDENT.test(type)))
+          errors.push({ key: `pointers.blockKinds.${name}.headerType`, message: 'must be a type name (a C identifier)' });
         else blockKinds[name] = { headerSize: size, ...(typeof type === 'string' ? { headerType: type } : {}) };
       }
     }
@@ -108,7 +123,8 @@ export function parsePointerConfig(raw: unknown): { config: PointerConfig; error
 
   const expects: Record<string, Record<string, PointerKind>> = {};
   if (raw.expects !== undefined) {
-    if (!isObject(raw.expects)) errors.push({ key: 'pointers.expects', message: 'must be an object of function → { parameter: "base" | "user" }' });
+    if (!isObject(raw.expects))
+      errors.push({ key: 'pointers.expects', message: 'must be an object of function → { parameter: "base" | "user" }' });
     else {
       for (const [fn, params] of Object.entries(raw.expects)) {
         if (!IDENT.test(fn)) {
@@ -122,7 +138,8 @@ export function parsePointerConfig(raw: unknown): { config: PointerConfig; error
         const out: Record<string, PointerKind> = {};
         for (const [param, k] of Object.entries(params)) {
           const kind = kindOf(k);
-          if (!IDENT.test(param) && !/^\d+$/.test(param)) errors.push({ key: `pointers.expects.${fn}.${param}`, message: 'must be a parameter name or a 0-based index' });
+          if (!IDENT.test(param) && !/^\d+$/.test(param))
+            errors.push({ key: `pointers.expects.${fn}.${param}`, message: 'must be a parameter name or a 0-based index' });
           else if (!kind) errors.push({ key: `pointers.expects.${fn}.${param}`, message: 'must be "base" or "user"' });
           else out[param] = kind;
         }
@@ -137,8 +154,12 @@ export function parsePointerConfig(raw: unknown): { config: PointerConfig; error
     else errors.push({ key: 'pointers.builtins', message: 'must be true or false' });
   }
 
-  const headerSizes = [...new Set([...(headerSize !== undefined ? [headerSize] : []), ...Object.values(blockKinds).map((b) => b.headerSize)])];
-  const headerTypes = [...new Set([...(headerType ? [headerType] : []), ...Object.values(blockKinds).flatMap((b) => (b.headerType ? [b.headerType] : []))])];
+  const headerSizes = [
+    ...new Set([...(headerSize !== undefined ? [headerSize] : []), ...Object.values(blockKinds).map((b) => b.headerSize)]),
+  ];
+  const headerTypes = [
+    ...new Set([...(headerType ? [headerType] : []), ...Object.values(blockKinds).flatMap((b) => (b.headerType ? [b.headerType] : []))]),
+  ];
   const config: PointerConfig = {
     ...(headerSize !== undefined ? { headerSize } : {}),
     ...(headerType !== undefined ? { headerType } : {}),

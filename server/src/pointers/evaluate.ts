@@ -1,7 +1,20 @@
 import { collectAssigned } from './assigned';
 import { BOT, isKind, joinEnv, joinVal, other, sameEnv, TOP, type Env, type Val } from './lattice';
 import type { SummaryState, Why } from './summary';
-import type { Expr, Origin, PointerCode, PointerConfig, PointerFileFacts, PointerFinding, PointerFunction, PointerKind, PointerRelated, Span, Stmt, TypeInfo } from './types';
+import type {
+  Expr,
+  Origin,
+  PointerCode,
+  PointerConfig,
+  PointerFileFacts,
+  PointerFinding,
+  PointerFunction,
+  PointerKind,
+  PointerRelated,
+  Span,
+  Stmt,
+  TypeInfo,
+} from './types';
 
 /** What one function's evaluation tells the workspace-level fixed point. */
 export interface Observations {
@@ -38,7 +51,8 @@ export interface EvalContext {
   summaryOf(callee: string): SummaryState | undefined;
 }
 
-const INTEGER_TYPE = /^(?:unsigned|signed|int|long|short|char|bool|_Bool|float|double|size_t|ssize_t|ptrdiff_t|off_t|u?int(?:8|16|32|64)_t|u?int_(?:fast|least)\d+_t|(?:unsigned |signed |long |short )+(?:int|long|char|short)?)$/;
+const INTEGER_TYPE =
+  /^(?:unsigned|signed|int|long|short|char|bool|_Bool|float|double|size_t|ssize_t|ptrdiff_t|off_t|u?int(?:8|16|32|64)_t|u?int_(?:fast|least)\d+_t|(?:unsigned |signed |long |short )+(?:int|long|char|short)?)$/;
 const BYTE_POINTEE = /^(?:char|unsigned char|signed char|uint8_t|int8_t|void|u8|s8|byte)$/;
 const ADDRESS_INTEGER = /^u?intptr_t$/;
 const MAX_LOOP_ROUNDS = 4;
@@ -63,7 +77,12 @@ export class FunctionEvaluator {
   private quiet = 0;
   private conditional = 0;
   private readonly loops: Array<{ breaks: Env; continues: Env; isSwitch: boolean; entry?: Map<string, Val> }> = [];
-  private readonly result: EvalResult = { obs: { paramConversions: new Map(), returns: [], callsites: [] }, findings: [], occurrences: [], declared: [] };
+  private readonly result: EvalResult = {
+    obs: { paramConversions: new Map(), returns: [], callsites: [] },
+    findings: [],
+    occurrences: [],
+    declared: [],
+  };
   private readonly declaredIndex = new Map<string, number>();
   private entryEnv: Map<string, Val> = new Map();
   private readonly line: number;
@@ -104,7 +123,16 @@ export class FunctionEvaluator {
     if (!kind) return { s: 'TOP', param: i };
     // Call-site evidence says best where a value came from; an expectation is the fallback.
     const why = p?.entry === kind ? p.entryWhy : p?.expectsWhy;
-    return { s: kind, param: i, origin: { path: this.path, span: at, what: `parameter ${name} of ${this.ctx.fn.name}${whyText(why)}`, ...(why?.related ? { related: why.related } : {}) } };
+    return {
+      s: kind,
+      param: i,
+      origin: {
+        path: this.path,
+        span: at,
+        what: `parameter ${name} of ${this.ctx.fn.name}${whyText(why)}`,
+        ...(why?.related ? { related: why.related } : {}),
+      },
+    };
   }
 
   private declare(name: string, at: Span, val: Val): void {
@@ -276,7 +304,14 @@ export class FunctionEvaluator {
   private returned(val: Val, at: Span): void {
     const self = this.ctx.self;
     if (self.returnsFixed && self.returns && isKind(val.s) && val.s !== self.returns) {
-      this.mismatch(at, 'returned', val, self.returns, `${this.ctx.fn.name}() returns ${self.returns}${whyText(self.returnsWhy)}`, self.returnsWhy);
+      this.mismatch(
+        at,
+        'returned',
+        val,
+        self.returns,
+        `${this.ctx.fn.name}() returns ${self.returns}${whyText(self.returnsWhy)}`,
+        self.returnsWhy,
+      );
     }
     if (!this.quiet && val.s !== 'BOT') this.result.obs.returns.push(val);
   }
@@ -365,7 +400,11 @@ export class FunctionEvaluator {
       return TOP;
     }
     if (isKind(val.s)) return val;
-    return { s: kind, ...(val.param !== undefined ? { param: val.param } : {}), origin: { path: this.path, span: this.abs(at), what: `\`${name}\`, declared ${type.name}` } };
+    return {
+      s: kind,
+      ...(val.param !== undefined ? { param: val.param } : {}),
+      origin: { path: this.path, span: this.abs(at), what: `\`${name}\`, declared ${type.name}` },
+    };
   }
 
   private cast(type: TypeInfo, val: Val, inner: Expr): Val {
@@ -373,7 +412,11 @@ export class FunctionEvaluator {
     if (kind) {
       if (isKind(val.s) && val.s !== kind) return TOP; // an explicit force between kinds: trust the author, claim nothing
       if (isKind(val.s)) return val;
-      return { s: kind, ...(val.param !== undefined ? { param: val.param } : {}), ...(inner.k === 'id' ? { origin: { path: this.path, span: this.abs(inner.at), what: `cast to ${type.name}` } } : {}) };
+      return {
+        s: kind,
+        ...(val.param !== undefined ? { param: val.param } : {}),
+        ...(inner.k === 'id' ? { origin: { path: this.path, span: this.abs(inner.at), what: `cast to ${type.name}` } } : {}),
+      };
     }
     if (type.stars === 0 && (type.name === 'void' || (INTEGER_TYPE.test(type.name) && !ADDRESS_INTEGER.test(type.name)))) return TOP;
     return val;
@@ -418,7 +461,14 @@ export class FunctionEvaluator {
       this.expr(target.base);
       const f = this.fieldKind(target);
       if (f && isKind(val.s) && val.s !== f.kind) {
-        this.mismatch(e.at, `\`${e.valueText}\``, val, f.kind, `field ${f.key} holds ${f.kind} pointers (.hakmem.json pointers.fields)`, undefined);
+        this.mismatch(
+          e.at,
+          `\`${e.valueText}\``,
+          val,
+          f.kind,
+          `field ${f.key} holds ${f.kind} pointers (.hakmem.json pointers.fields)`,
+          undefined,
+        );
       }
       return val;
     }
@@ -427,7 +477,8 @@ export class FunctionEvaluator {
   }
 
   private byteAddressed(ptr: Expr): boolean {
-    if (ptr.k === 'cast') return (ptr.type.stars === 1 && BYTE_POINTEE.test(ptr.type.name)) || (ptr.type.stars === 0 && ADDRESS_INTEGER.test(ptr.type.name));
+    if (ptr.k === 'cast')
+      return (ptr.type.stars === 1 && BYTE_POINTEE.test(ptr.type.name)) || (ptr.type.stars === 0 && ADDRESS_INTEGER.test(ptr.type.name));
     if (ptr.k === 'id') {
       const t = this.types.get(ptr.name);
       return !!t && ((t.stars === 1 && BYTE_POINTEE.test(t.name)) || (t.stars === 0 && ADDRESS_INTEGER.test(t.name)));
@@ -481,7 +532,9 @@ export class FunctionEvaluator {
         at,
         `${what} converts ${from}→${to}, but its operand is already a ${to} pointer${origin ? ` (from ${origin.what} at ${this.where(origin)})` : ''}: the result lands ${to === 'USER' ? 'one header past the payload' : 'one header before the block'}`,
         origin ? [{ path: origin.path, span: origin.span, message: `became ${to} here: ${origin.what}` }] : [],
-        innerText ? { title: `Remove the second ${from}→${to} conversion`, edits: [{ span: this.abs(at), newText: innerText }] } : undefined,
+        innerText
+          ? { title: `Remove the second ${from}→${to} conversion`, edits: [{ span: this.abs(at), newText: innerText }] }
+          : undefined,
       );
       return TOP;
     }
@@ -501,10 +554,23 @@ export class FunctionEvaluator {
   }
 
   /** `value` (a description such as "`ptr`") holds `val` where `expected` is required by `expectation`. */
-  private mismatch(at: Span, value: string, val: Val, expected: PointerKind, expectation: string, why: Why | undefined, fix?: PointerFinding['fix']): void {
+  private mismatch(
+    at: Span,
+    value: string,
+    val: Val,
+    expected: PointerKind,
+    expectation: string,
+    why: Why | undefined,
+    fix?: PointerFinding['fix'],
+  ): void {
     const origin = val.origin;
     const related: PointerRelated[] = [];
-    if (origin) related.push({ path: origin.path, span: origin.span, message: `${value === 'returned' ? 'the returned value' : value} is ${val.s}: ${origin.what}` });
+    if (origin)
+      related.push({
+        path: origin.path,
+        span: origin.span,
+        message: `${value === 'returned' ? 'the returned value' : value} is ${val.s}: ${origin.what}`,
+      });
     for (const r of origin?.related ?? []) related.push(r);
     if (why?.path && why.span) related.push({ path: why.path, span: why.span, message: `${expected} expected: ${why.text}` });
     for (const r of why?.related ?? []) related.push(r);
@@ -520,7 +586,10 @@ export class FunctionEvaluator {
     if (fn) return { title: `${title} with ${fn}()`, edits: [{ span: this.abs(at), newText: `${fn}(${argText})` }] };
     if (config.headerSize !== undefined) {
       const op = expected === 'BASE' ? '-' : '+';
-      return { title: `${title} (header size ${config.headerSize})`, edits: [{ span: this.abs(at), newText: `(void *)((uint8_t *)(${argText}) ${op} ${config.headerSize})` }] };
+      return {
+        title: `${title} (header size ${config.headerSize})`,
+        edits: [{ span: this.abs(at), newText: `(void *)((uint8_t *)(${argText}) ${op} ${config.headerSize})` }],
+      };
     }
     return undefined;
   }
@@ -539,9 +608,17 @@ export class FunctionEvaluator {
     const arity = (name: string | undefined): number | undefined => (name ? this.ctx.summaryOf(name)?.params.length : undefined);
     const getter = getterName && [undefined, 0, 1].includes(arity(getterName)) ? getterName : undefined;
     const setter = setterName && [undefined, 0, 2].includes(arity(setterName)) ? setterName : undefined;
-    if (valueText === undefined && getter) fix = { title: `Read the link with ${getter}()`, edits: [{ span: this.abs(at), newText: `${getter}(${ptrText})` }] };
-    if (valueText !== undefined && setter) fix = { title: `Write the link with ${setter}()`, edits: [{ span: this.abs(at), newText: `${setter}(${ptrText}, ${valueText})` }] };
-    this.report('raw-next-access', at, `freelist link ${access} with a raw \`*(void **)${ptrText.length > 40 ? '…' : ptrText}\` ${where}: the link offset is the API's to decide`, [], fix);
+    if (valueText === undefined && getter)
+      fix = { title: `Read the link with ${getter}()`, edits: [{ span: this.abs(at), newText: `${getter}(${ptrText})` }] };
+    if (valueText !== undefined && setter)
+      fix = { title: `Write the link with ${setter}()`, edits: [{ span: this.abs(at), newText: `${setter}(${ptrText}, ${valueText})` }] };
+    this.report(
+      'raw-next-access',
+      at,
+      `freelist link ${access} with a raw \`*(void **)${ptrText.length > 40 ? '…' : ptrText}\` ${where}: the link offset is the API's to decide`,
+      [],
+      fix,
+    );
   }
 
   // ---- calls ----
@@ -588,7 +665,8 @@ export class FunctionEvaluator {
     if (!summary) return TOP;
     const converts = summary.converts;
     args.forEach((val, i) => {
-      if (summary.path !== undefined && !this.quiet) this.result.obs.callsites.push({ key: summary.key, index: i, val, at: this.abs(argAt[i] ?? at) });
+      if (summary.path !== undefined && !this.quiet)
+        this.result.obs.callsites.push({ key: summary.key, index: i, val, at: this.abs(argAt[i] ?? at) });
       if (converts && converts.param === i) return;
       const p = summary.params[i];
       const expected = p?.expects;

@@ -2,7 +2,17 @@ import { Query, type Node as SyntaxNode, type Tree } from 'web-tree-sitter';
 import type { MacroDef, PreprocResult } from '../preproc';
 import { BodyBuilder, declaredName, functionDeclarator, typeInfo } from './ir';
 import { constantValue, macroMeaning } from './macros';
-import type { Annotation, FunctionBody, MacroMeaning, PointerConfig, PointerFileFacts, PointerFunction, PointerKind, PointerPrototype, Span } from './types';
+import type {
+  Annotation,
+  FunctionBody,
+  MacroMeaning,
+  PointerConfig,
+  PointerFileFacts,
+  PointerFunction,
+  PointerKind,
+  PointerPrototype,
+  Span,
+} from './types';
 
 const ANNOTATION = /hakmem:(base|user)\b/g;
 
@@ -16,7 +26,15 @@ export function clearBodyCache(): void {
 }
 
 /** Containers that hold file-level declarations (functions are never nested in C). */
-const CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
+const CONTAINERS = new Set([
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'linkage_specification',
+  'declaration_list',
+]);
 
 /** For damaged parts of a tree only: error recovery can nest definitions anywhere. */
 const DAMAGED_QUERY = `
@@ -143,7 +161,9 @@ function annotationTarget(comment: SyntaxNode): { fn: string; param?: number; pa
   }
   // The return value: a comment inside a declaration before the function's name, or right before the declaration.
   const returnOf = (decl: SyntaxNode): { fn: string } | undefined => {
-    for (const d of decl.type === 'function_definition' ? [decl.childForFieldName('declarator')] : decl.childrenForFieldName('declarator')) {
+    for (const d of decl.type === 'function_definition'
+      ? [decl.childForFieldName('declarator')]
+      : decl.childrenForFieldName('declarator')) {
       const fd = functionDeclarator(d);
       const name = fd ? declaredName(fd.childForFieldName('declarator')) : null;
       if (name && name.startIndex >= comment.endIndex) return { fn: name.text };
@@ -155,7 +175,8 @@ function annotationTarget(comment: SyntaxNode): { fn: string; param?: number; pa
   }
   let next = comment.nextNamedSibling;
   while (next?.type === 'comment') next = next.nextNamedSibling;
-  if (next && (next.type === 'function_definition' || next.type === 'declaration') && next.startPosition.row - comment.endPosition.row <= 1) return returnOf(next);
+  if (next && (next.type === 'function_definition' || next.type === 'declaration') && next.startPosition.row - comment.endPosition.row <= 1)
+    return returnOf(next);
   return undefined;
 }
 
@@ -194,7 +215,13 @@ function annotations(text: string, tree: Tree, active: (line: number) => boolean
  * Functions whose name is on a line the build compiles out are skipped;
  * inside bodies, statements on inactive lines are dropped.
  */
-export function extractPointerFacts(path: string, text: string, tree: Tree, preproc: PreprocResult, config: PointerConfig): PointerFileFacts {
+export function extractPointerFacts(
+  path: string,
+  text: string,
+  tree: Tree,
+  preproc: PreprocResult,
+  config: PointerConfig,
+): PointerFileFacts {
   const active = (line: number): boolean => preproc.active[line] !== 0;
   const functions: PointerFunction[] = [];
   const macros: Record<string, MacroMeaning> = {};
@@ -247,7 +274,7 @@ export function extractPointerFacts(path: string, text: string, tree: Tree, prep
     }
   }
 
-  let notes: Annotation[] = [];
+  let notes: Annotation[];
   try {
     notes = annotations(text, tree, active);
   } catch {

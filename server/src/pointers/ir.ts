@@ -73,15 +73,29 @@ export class BodyBuilder {
         const test = this.cond(node.childForFieldName('condition'));
         const then = this.branch(node.childForFieldName('consequence'));
         const alt = node.childForFieldName('alternative');
-        const elseBody = alt ? this.branch(alt.type === 'else_clause' ? (alt.namedChildren.find((c) => c?.type !== 'comment') ?? null) : alt) : undefined;
+        const elseBody = alt
+          ? this.branch(alt.type === 'else_clause' ? (alt.namedChildren.find((c) => c?.type !== 'comment') ?? null) : alt)
+          : undefined;
         out.push(elseBody ? { k: 'if', test, then, else: elseBody } : { k: 'if', test, then });
         return;
       }
       case 'while_statement':
-        out.push({ k: 'loop', init: [], test: this.cond(node.childForFieldName('condition')), body: this.branch(node.childForFieldName('body')), bodyFirst: false });
+        out.push({
+          k: 'loop',
+          init: [],
+          test: this.cond(node.childForFieldName('condition')),
+          body: this.branch(node.childForFieldName('body')),
+          bodyFirst: false,
+        });
         return;
       case 'do_statement':
-        out.push({ k: 'loop', init: [], test: this.cond(node.childForFieldName('condition')), body: this.branch(node.childForFieldName('body')), bodyFirst: true });
+        out.push({
+          k: 'loop',
+          init: [],
+          test: this.cond(node.childForFieldName('condition')),
+          body: this.branch(node.childForFieldName('body')),
+          bodyFirst: true,
+        });
         return;
       case 'for_statement': {
         const init: Stmt[] = [];
@@ -101,7 +115,11 @@ export class BodyBuilder {
       }
       case 'switch_statement': {
         const bodyNode = node.childForFieldName('body');
-        out.push({ k: 'switch', test: this.cond(node.childForFieldName('condition')), body: bodyNode?.type === 'compound_statement' ? this.stmts(bodyNode) : this.branch(bodyNode) });
+        out.push({
+          k: 'switch',
+          test: this.cond(node.childForFieldName('condition')),
+          body: bodyNode?.type === 'compound_statement' ? this.stmts(bodyNode) : this.branch(bodyNode),
+        });
         return;
       }
       case 'case_statement':
@@ -139,7 +157,13 @@ export class BodyBuilder {
         for (const child of node.namedChildren) if (child) this.stmt(child, out);
         return;
       default:
-        if (node.type.startsWith('preproc_') || node.type.endsWith('_declaration') || node.type.endsWith('_specifier') || node.type === 'type_definition') return;
+        if (
+          node.type.startsWith('preproc_') ||
+          node.type.endsWith('_declaration') ||
+          node.type.endsWith('_specifier') ||
+          node.type === 'type_definition'
+        )
+          return;
         out.push({ k: 'expr', e: this.expr(node) });
     }
   }
@@ -165,7 +189,11 @@ export class BodyBuilder {
       const nameNode = declaredName(inner);
       if (!nameNode) continue;
       const type = typeInfo(typeNode, inner);
-      out.push(value && value.type !== 'initializer_list' ? { k: 'decl', name: nameNode.text, at: this.span(nameNode), type, init: this.expr(value) } : { k: 'decl', name: nameNode.text, at: this.span(nameNode), type });
+      out.push(
+        value && value.type !== 'initializer_list'
+          ? { k: 'decl', name: nameNode.text, at: this.span(nameNode), type, init: this.expr(value) }
+          : { k: 'decl', name: nameNode.text, at: this.span(nameNode), type },
+      );
     }
   }
 
@@ -196,9 +224,14 @@ export class BodyBuilder {
       }
       case 'call_expression': {
         const fnNode = node.childForFieldName('function');
-        const argNodes = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
+        const argNodes = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+          (a): a is SyntaxNode => !!a && a.type !== 'comment',
+        );
         if (!fnNode || fnNode.type !== 'identifier' || !this.active(fnNode.startPosition.row)) {
-          return { k: 'other', subs: [...(fnNode && fnNode.type !== 'identifier' ? [this.expr(fnNode)] : []), ...argNodes.map((a) => this.expr(a))] };
+          return {
+            k: 'other',
+            subs: [...(fnNode && fnNode.type !== 'identifier' ? [this.expr(fnNode)] : []), ...argNodes.map((a) => this.expr(a))],
+          };
         }
         this.callees.add(fnNode.text);
         return {
@@ -227,7 +260,12 @@ export class BodyBuilder {
         const test = node.childForFieldName('condition');
         const a = node.childForFieldName('consequence');
         const b = node.childForFieldName('alternative');
-        return { k: 'cond', test: test ? this.expr(test) : { k: 'other', subs: [] }, a: a ? this.expr(a) : { k: 'other', subs: [] }, b: b ? this.expr(b) : { k: 'other', subs: [] } };
+        return {
+          k: 'cond',
+          test: test ? this.expr(test) : { k: 'other', subs: [] },
+          a: a ? this.expr(a) : { k: 'other', subs: [] },
+          b: b ? this.expr(b) : { k: 'other', subs: [] },
+        };
       }
       case 'field_expression': {
         const arg = node.childForFieldName('argument');
@@ -252,7 +290,8 @@ export class BodyBuilder {
         const arg = node.childForFieldName('argument');
         if (!arg) return this.subs(node);
         const op = node.childForFieldName('operator')?.type;
-        if (op === '&') return arg.type === 'identifier' ? { k: 'addr', name: arg.text, e: this.expr(arg) } : { k: 'addr', e: this.expr(arg) };
+        if (op === '&')
+          return arg.type === 'identifier' ? { k: 'addr', name: arg.text, e: this.expr(arg) } : { k: 'addr', e: this.expr(arg) };
         const link = voidPtrPtrCast(arg);
         if (link) return this.rawlink(node, link);
         return { k: 'other', subs: [this.expr(arg)] };
@@ -277,7 +316,15 @@ export class BodyBuilder {
   private arith(node: SyntaxNode, op: '+' | '-', ptrNode: SyntaxNode, amountNode: SyntaxNode): Expr {
     const amount = amountNode.text;
     this.amounts.add(amount);
-    return { k: 'arith', op, ptr: this.expr(ptrNode), amount, at: this.span(node), ptrText: castValueText(ptrNode), text: node.text.length > 60 ? `${ptrNode.text.slice(0, 40)} ${op} ${amount}` : node.text };
+    return {
+      k: 'arith',
+      op,
+      ptr: this.expr(ptrNode),
+      amount,
+      at: this.span(node),
+      ptrText: castValueText(ptrNode),
+      text: node.text.length > 60 ? `${ptrNode.text.slice(0, 40)} ${op} ${amount}` : node.text,
+    };
   }
 
   private rawlink(node: SyntaxNode, cast: SyntaxNode): Expr {
@@ -334,7 +381,10 @@ export function declaredName(declarator: SyntaxNode | null): SyntaxNode | null {
   for (let depth = 0; node && depth < 16; depth++) {
     if (node.type === 'identifier' || node.type === 'field_identifier') return node;
     if (node.type === 'function_declarator') return declaredName(node.childForFieldName('declarator'));
-    node = node.childForFieldName('declarator') ?? node.namedChildren.find((c) => c?.type.endsWith('declarator') || c?.type === 'identifier') ?? null;
+    node =
+      node.childForFieldName('declarator') ??
+      node.namedChildren.find((c) => c?.type.endsWith('declarator') || c?.type === 'identifier') ??
+      null;
   }
   return null;
 }

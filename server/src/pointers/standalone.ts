@@ -40,7 +40,11 @@ export interface FolderAnalysis {
  * folder's .hakmem.json "pointers" section and includePaths). The editor and
  * the CLI go through the workspace layer; this serves tests and benchmarks.
  */
-export function analyzeFolder(lang: CLanguage, root: string, defines: Record<string, string> = { HAKMEM_BUILD_RELEASE: '1', NDEBUG: '1' }): FolderAnalysis {
+export function analyzeFolder(
+  lang: CLanguage,
+  root: string,
+  defines: Record<string, string> = { HAKMEM_BUILD_RELEASE: '1', NDEBUG: '1' },
+): FolderAnalysis {
   const configPath = join(root, CONFIG_FILE_NAME);
   const file: ConfigSections = existsSync(configPath) ? readConfigSections(configPath) : { sections: {} };
   const settings = configFromRaw(root, file.sections);
@@ -56,7 +60,11 @@ export function analyzeFolder(lang: CLanguage, root: string, defines: Record<str
   try {
     for (const path of sources(root)) {
       const text = readFileSync(path, 'utf8');
-      const preproc = evaluatePreprocessor(text, { fileName: path, defines: MacroTable.from({ ...defaultPredefines(), ...defines }), resolveInclude: resolver });
+      const preproc = evaluatePreprocessor(text, {
+        fileName: path,
+        defines: MacroTable.from({ ...defaultPredefines(), ...defines }),
+        resolveInclude: resolver,
+      });
       const view = syntaxView(text, preproc);
       const t0 = performance.now();
       const tree = parser.parse(view);

@@ -69,11 +69,26 @@ export type Expr =
       readonly calleeAt: Span;
     }
   | { readonly k: 'cast'; readonly type: TypeInfo; readonly e: Expr }
-  | { readonly k: 'arith'; readonly op: '+' | '-'; readonly ptr: Expr; readonly amount: string; readonly at: Span; readonly ptrText: string; readonly text: string }
+  | {
+      readonly k: 'arith';
+      readonly op: '+' | '-';
+      readonly ptr: Expr;
+      readonly amount: string;
+      readonly at: Span;
+      readonly ptrText: string;
+      readonly text: string;
+    }
   | { readonly k: 'cond'; readonly test: Expr; readonly a: Expr; readonly b: Expr }
   | { readonly k: 'logic'; readonly left: Expr; readonly right: Expr }
   | { readonly k: 'field'; readonly base: Expr; readonly baseName?: string; readonly field: string; readonly at: Span }
-  | { readonly k: 'assign'; readonly target: Expr; readonly op: string; readonly value: Expr; readonly at: Span; readonly valueText: string }
+  | {
+      readonly k: 'assign';
+      readonly target: Expr;
+      readonly op: string;
+      readonly value: Expr;
+      readonly at: Span;
+      readonly valueText: string;
+    }
   | { readonly k: 'addr'; readonly name?: string; readonly e: Expr }
   /** `*(void **)p` or `((void **)p)[i]`: a raw freelist link access. */
   | { readonly k: 'rawlink'; readonly ptr: Expr; readonly ptrText: string; readonly at: Span }
@@ -85,7 +100,14 @@ export type Stmt =
   | { readonly k: 'expr'; readonly e: Expr }
   | { readonly k: 'ret'; readonly e?: Expr; readonly at: Span }
   | { readonly k: 'if'; readonly test: Expr; readonly then: readonly Stmt[]; readonly else?: readonly Stmt[] }
-  | { readonly k: 'loop'; readonly init: readonly Stmt[]; readonly test?: Expr; readonly body: readonly Stmt[]; readonly update?: Expr; readonly bodyFirst: boolean }
+  | {
+      readonly k: 'loop';
+      readonly init: readonly Stmt[];
+      readonly test?: Expr;
+      readonly body: readonly Stmt[];
+      readonly update?: Expr;
+      readonly bodyFirst: boolean;
+    }
   | { readonly k: 'switch'; readonly test: Expr; readonly body: readonly Stmt[] }
   | { readonly k: 'case'; readonly isDefault: boolean }
   | { readonly k: 'break' }

@@ -39,6 +39,7 @@ export class HideSet {
 
   union(other: HideSet): HideSet {
     if (other === this) return this;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the union starts from this set and grows a copy
     let result: HideSet = this;
     for (const n of other.names) result = result.with(n);
     return result;
@@ -64,31 +65,108 @@ export const DEFAULT_EXPANSION_BUDGET = 200_000;
 const MAX_DEPTH = 200;
 
 const HAS_OPERATORS = new Set([
-  '__has_include', '__has_include_next', '__has_attribute', '__has_c_attribute', '__has_cpp_attribute',
-  '__has_builtin', '__has_feature', '__has_extension', '__has_declspec_attribute',
+  '__has_include',
+  '__has_include_next',
+  '__has_attribute',
+  '__has_c_attribute',
+  '__has_cpp_attribute',
+  '__has_builtin',
+  '__has_feature',
+  '__has_extension',
+  '__has_declspec_attribute',
 ]);
 
 /** Attributes and builtins gcc 12 supports that allocator code commonly tests for. */
 const KNOWN_ATTRIBUTES = new Set([
-  'aligned', 'alloc_align', 'alloc_size', 'always_inline', 'artificial', 'cleanup', 'cold', 'const',
-  'constructor', 'deprecated', 'destructor', 'fallthrough', 'flatten', 'format', 'format_arg', 'hot',
-  'malloc', 'may_alias', 'noinline', 'nonnull', 'noreturn', 'nothrow', 'packed', 'pure',
-  'returns_nonnull', 'section', 'tls_model', 'unused', 'used', 'visibility', 'warn_unused_result',
-  'weak', 'alias', 'noclone', 'no_sanitize_address', 'no_sanitize', 'optimize', 'target', 'mode',
+  'aligned',
+  'alloc_align',
+  'alloc_size',
+  'always_inline',
+  'artificial',
+  'cleanup',
+  'cold',
+  'const',
+  'constructor',
+  'deprecated',
+  'destructor',
+  'fallthrough',
+  'flatten',
+  'format',
+  'format_arg',
+  'hot',
+  'malloc',
+  'may_alias',
+  'noinline',
+  'nonnull',
+  'noreturn',
+  'nothrow',
+  'packed',
+  'pure',
+  'returns_nonnull',
+  'section',
+  'tls_model',
+  'unused',
+  'used',
+  'visibility',
+  'warn_unused_result',
+  'weak',
+  'alias',
+  'noclone',
+  'no_sanitize_address',
+  'no_sanitize',
+  'optimize',
+  'target',
+  'mode',
 ]);
 const KNOWN_BUILTINS = new Set([
-  '__builtin_expect', '__builtin_expect_with_probability', '__builtin_unreachable', '__builtin_trap',
-  '__builtin_prefetch', '__builtin_assume_aligned', '__builtin_constant_p', '__builtin_types_compatible_p',
-  '__builtin_offsetof', '__builtin_clz', '__builtin_clzl', '__builtin_clzll', '__builtin_ctz',
-  '__builtin_ctzl', '__builtin_ctzll', '__builtin_popcount', '__builtin_popcountl', '__builtin_popcountll',
-  '__builtin_ffs', '__builtin_ffsll', '__builtin_bswap16', '__builtin_bswap32', '__builtin_bswap64',
-  '__builtin_add_overflow', '__builtin_sub_overflow', '__builtin_mul_overflow', '__builtin_memcpy',
-  '__builtin_memset', '__builtin_alloca', '__builtin_frame_address', '__builtin_return_address',
-  '__builtin_ia32_pause', '__builtin_choose_expr', '__builtin_object_size',
+  '__builtin_expect',
+  '__builtin_expect_with_probability',
+  '__builtin_unreachable',
+  '__builtin_trap',
+  '__builtin_prefetch',
+  '__builtin_assume_aligned',
+  '__builtin_constant_p',
+  '__builtin_types_compatible_p',
+  '__builtin_offsetof',
+  '__builtin_clz',
+  '__builtin_clzl',
+  '__builtin_clzll',
+  '__builtin_ctz',
+  '__builtin_ctzl',
+  '__builtin_ctzll',
+  '__builtin_popcount',
+  '__builtin_popcountl',
+  '__builtin_popcountll',
+  '__builtin_ffs',
+  '__builtin_ffsll',
+  '__builtin_bswap16',
+  '__builtin_bswap32',
+  '__builtin_bswap64',
+  '__builtin_add_overflow',
+  '__builtin_sub_overflow',
+  '__builtin_mul_overflow',
+  '__builtin_memcpy',
+  '__builtin_memset',
+  '__builtin_alloca',
+  '__builtin_frame_address',
+  '__builtin_return_address',
+  '__builtin_ia32_pause',
+  '__builtin_choose_expr',
+  '__builtin_object_size',
 ]);
 
 /** Macros gcc defines dynamically (their values are not modelled; they count as defined). */
-const DYNAMIC_MACROS = new Set(['__FILE__', '__LINE__', '__DATE__', '__TIME__', '__COUNTER__', '__INCLUDE_LEVEL__', '__BASE_FILE__', '__TIMESTAMP__', '__FILE_NAME__']);
+const DYNAMIC_MACROS = new Set([
+  '__FILE__',
+  '__LINE__',
+  '__DATE__',
+  '__TIME__',
+  '__COUNTER__',
+  '__INCLUDE_LEVEL__',
+  '__BASE_FILE__',
+  '__TIMESTAMP__',
+  '__FILE_NAME__',
+]);
 
 /** True for names `defined` reports as defined although no #define exists (the __has_* operators, __LINE__ …). */
 export function isBuiltinDefined(name: string): boolean {
@@ -250,7 +328,10 @@ function evalHasOperator(op: string, stack: Tok[], ifOps: IfOperators): Tok {
       name = first.t.slice(1, -1);
       system = false;
     } else if (first?.t === '<' && inner[inner.length - 1]?.t === '>') {
-      name = inner.slice(1, -1).map((x) => x.t).join('');
+      name = inner
+        .slice(1, -1)
+        .map((x) => x.t)
+        .join('');
       system = true;
     } else {
       throw new ExpandError(`operator "${op}" requires a header name`);

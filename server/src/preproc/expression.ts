@@ -24,11 +24,7 @@ const bool = (b: boolean): Value => (b ? ONE : ZERO);
  * __has_* operators), then C integer arithmetic in 64 bits with the usual
  * signed/unsigned conversions. Never throws.
  */
-export function evaluateCondition(
-  expr: string,
-  lookup: MacroLookup,
-  ops: IfOperators = {},
-): { value: bigint } | { error: string } {
+export function evaluateCondition(expr: string, lookup: MacroLookup, ops: IfOperators = {}): { value: bigint } | { error: string } {
   // Real conditions are short; this bounds the work on a binary file's "#if" line.
   if (expr.length > MAX_EXPRESSION_LENGTH) return { error: `expression longer than ${MAX_EXPRESSION_LENGTH} characters` };
   try {
@@ -53,9 +49,24 @@ export function evaluateCondition(
 }
 
 const BINARY_PRECEDENCE: Record<string, number> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5,
-  '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
-  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '^': 4,
+  '&': 5,
+  '==': 6,
+  '!=': 6,
+  '<': 7,
+  '>': 7,
+  '<=': 7,
+  '>=': 7,
+  '<<': 8,
+  '>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '%': 10,
 };
 
 /** Precedence climbing over expanded tokens; `ev` false means an unevaluated operand (no errors for x/0). */
@@ -165,9 +176,12 @@ function binary(op: string, a: Value, b: Value, ev: boolean): Value {
   const x = u ? BigInt.asUintN(64, a.v) : a.v;
   const y = u ? BigInt.asUintN(64, b.v) : b.v;
   switch (op) {
-    case '+': return wrap(x + y, u);
-    case '-': return wrap(x - y, u);
-    case '*': return wrap(x * y, u);
+    case '+':
+      return wrap(x + y, u);
+    case '-':
+      return wrap(x - y, u);
+    case '*':
+      return wrap(x * y, u);
     case '/':
     case '%':
       if (y === 0n) {
@@ -175,15 +189,24 @@ function binary(op: string, a: Value, b: Value, ev: boolean): Value {
         return { v: 0n, u };
       }
       return wrap(op === '/' ? x / y : x % y, u);
-    case '&': return wrap(x & y, u);
-    case '|': return wrap(x | y, u);
-    case '^': return wrap(x ^ y, u);
-    case '==': return bool(x === y);
-    case '!=': return bool(x !== y);
-    case '<': return bool(x < y);
-    case '>': return bool(x > y);
-    case '<=': return bool(x <= y);
-    case '>=': return bool(x >= y);
+    case '&':
+      return wrap(x & y, u);
+    case '|':
+      return wrap(x | y, u);
+    case '^':
+      return wrap(x ^ y, u);
+    case '==':
+      return bool(x === y);
+    case '!=':
+      return bool(x !== y);
+    case '<':
+      return bool(x < y);
+    case '>':
+      return bool(x > y);
+    case '<=':
+      return bool(x <= y);
+    case '>=':
+      return bool(x >= y);
   }
   throw new ExprError(`unknown operator "${op}"`);
 }
@@ -235,7 +258,18 @@ export function parseNumber(text: string): Value {
 }
 
 const SIMPLE_ESCAPES: Record<string, number> = {
-  n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63,
+  n: 10,
+  t: 9,
+  r: 13,
+  a: 7,
+  b: 8,
+  f: 12,
+  v: 11,
+  e: 27,
+  '\\': 92,
+  "'": 39,
+  '"': 34,
+  '?': 63,
 };
 
 /** Character constant: plain ones are int from a signed char (x86_64), L'' is wchar_t (int), u''/U''/u8'' unsigned. */
@@ -245,7 +279,7 @@ export function parseChar(text: string): Value {
   if (!text.endsWith("'") || text.length < q + 3) throw new ExprError(`invalid character constant ${text}`);
   const body = text.slice(q + 1, -1);
   const units: number[] = [];
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     if (body[i] !== '\\') {
       const cp = body.codePointAt(i)!;
       i += cp > 0xffff ? 2 : 1;

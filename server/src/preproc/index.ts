@@ -1,14 +1,6 @@
 // Line-level C preprocessor: which lines are compiled in a build configuration,
 // and what macros mean there. Independent of the syntax tree.
-export type {
-  ConditionalRecord,
-  IncludeRecord,
-  IncludeResolver,
-  MacroDef,
-  PreprocOptions,
-  PreprocProblem,
-  PreprocResult,
-} from './types';
+export type { ConditionalRecord, IncludeRecord, IncludeResolver, MacroDef, PreprocOptions, PreprocProblem, PreprocResult } from './types';
 export { COMMAND_LINE_FILE, MacroTable } from './macroTable';
 export { evaluatePreprocessor } from './evaluate';
 export { evaluateCondition } from './expression';

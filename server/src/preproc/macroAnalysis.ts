@@ -3,11 +3,47 @@ import type { Tok } from './lexer';
 
 /** Words that take parentheses but are not function calls. */
 const NOT_CALLS = new Set([
-  'if', 'while', 'for', 'switch', 'return', 'do', 'else', 'case', 'sizeof', '_Alignof', 'alignof',
-  '__alignof__', '__alignof', 'typeof', '__typeof__', '__typeof', 'typeof_unqual', '_Generic',
-  '__attribute__', '__attribute', '__asm__', '__asm', 'asm', '__volatile__', 'volatile',
-  '_Static_assert', 'static_assert', '__extension__', '_Atomic', 'defined', '__declspec',
-  'void', 'char', 'short', 'int', 'long', 'unsigned', 'signed', 'float', 'double', 'const',
+  'if',
+  'while',
+  'for',
+  'switch',
+  'return',
+  'do',
+  'else',
+  'case',
+  'sizeof',
+  '_Alignof',
+  'alignof',
+  '__alignof__',
+  '__alignof',
+  'typeof',
+  '__typeof__',
+  '__typeof',
+  'typeof_unqual',
+  '_Generic',
+  '__attribute__',
+  '__attribute',
+  '__asm__',
+  '__asm',
+  'asm',
+  '__volatile__',
+  'volatile',
+  '_Static_assert',
+  'static_assert',
+  '__extension__',
+  '_Atomic',
+  'defined',
+  '__declspec',
+  'void',
+  'char',
+  'short',
+  'int',
+  'long',
+  'unsigned',
+  'signed',
+  'float',
+  'double',
+  'const',
 ]);
 
 /**
@@ -154,7 +190,7 @@ function isNoOpBlockOrStatement(toks: readonly Tok[]): boolean {
   const close = matching(toks, 0, '{', '}');
   if (close !== toks.length - 1) return false;
   const inner = toks.slice(1, close);
-  for (let i = 0; i < inner.length; ) {
+  for (let i = 0; i < inner.length;) {
     if (inner[i]!.t === ';') {
       i++;
       continue;

@@ -224,7 +224,8 @@ function findIncludeGuard(ds: Directive[]): string | undefined {
   const first = ds[0]!;
   let guard: string | undefined;
   if (first.name === 'ifndef') guard = /^[A-Za-z_]\w*$/.exec(first.rest)?.[0];
-  else if (first.name === 'if') guard = /^!\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(first.rest)?.slice(1).find(Boolean);
+  else if (first.name === 'if')
+    guard = /^!\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(first.rest)?.slice(1).find(Boolean);
   if (!guard) return undefined;
   const second = ds[1]!;
   if (second.name !== 'define' || !new RegExp(`^${guard}(\\s|$)`).test(second.rest)) return undefined;

@@ -151,7 +151,12 @@ export class CallgrindParser {
         this.callFile = this.files.resolve(value);
         break;
       case 'cfn':
-        this.callTarget = this.function(this.functions.key(value), this.functions.resolve(value), this.callObject ?? this.object, this.callFile ?? this.currentFile);
+        this.callTarget = this.function(
+          this.functions.key(value),
+          this.functions.resolve(value),
+          this.callObject ?? this.object,
+          this.callFile ?? this.currentFile,
+        );
         break;
       case 'calls': {
         // calls=<count> <target position>: the target's first position is the callee's entry line.

@@ -109,7 +109,18 @@ async function capturePerf(options: CaptureOptions, runs: number): Promise<Profi
   const choice = perfEvent();
   if ('problem' in choice) throw new CaptureError(choice.problem);
   const data = join(options.outDir, 'perf.data');
-  const args = ['record', '-e', choice.event, '-g', '-F', String(options.frequency ?? 999), '-o', data, '--', ...repeated(options.command, runs)];
+  const args = [
+    'record',
+    '-e',
+    choice.event,
+    '-g',
+    '-F',
+    String(options.frequency ?? 999),
+    '-o',
+    data,
+    '--',
+    ...repeated(options.command, runs),
+  ];
   options.onProgress?.(`perf ${args.join(' ')}`);
   const result = await runGroup('perf', args, options);
   if (/perf_event_paranoid|Permission denied|not permitted/i.test(result.stderr) && result.code !== 0) {
@@ -126,7 +137,8 @@ async function captureCallgrind(options: CaptureOptions): Promise<ProfileModel> 
   const args = ['--tool=callgrind', `--callgrind-out-file=${out}`, '--', ...options.command];
   options.onProgress?.(`valgrind ${args.join(' ')}`);
   const result = await runGroup('valgrind', args, options);
-  if (result.code !== 0) throw new CaptureError(`the profiled command failed under callgrind (exit ${result.code}): ${lastLines(result.stderr)}`, false);
+  if (result.code !== 0)
+    throw new CaptureError(`the profiled command failed under callgrind (exit ${result.code}): ${lastLines(result.stderr)}`, false);
   const parser = new CallgrindParser();
   await forEachLine(out, (l) => parser.line(l), { signal: options.signal });
   return parser.finish();

@@ -12,7 +12,11 @@ export interface FunctionWeights {
  * `children`, saying whether it is the outermost frame of its function on its
  * stack: totals that count recursion once add only those.
  */
-export function forEachFrame(model: ProfileModel, children: ChildLists, visit: (node: number, func: number, outermost: boolean) => void): void {
+export function forEachFrame(
+  model: ProfileModel,
+  children: ChildLists,
+  visit: (node: number, func: number, outermost: boolean) => void,
+): void {
   const { childStart, childIndex } = children;
   // How many frames of each function the current path holds.
   const onPath = new Int32Array(functionCount(model));

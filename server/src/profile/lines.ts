@@ -59,6 +59,7 @@ export function utf8FromLatin1(s: string): string {
 }
 
 function latin1FromUtf8(s: string): string {
+  // eslint-disable-next-line no-control-regex -- any character outside ASCII, NUL included in the range
   return /[^\u0000-\u007f]/.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
 }
 

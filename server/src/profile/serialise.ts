@@ -57,7 +57,14 @@ export function deserialiseModel(data: unknown): ProfileModel {
     throw new Error('not a serialised profile (version 1)');
   }
   const nodes = d.parent.length;
-  if (!Array.isArray(d.func) || !Array.isArray(d.self) || d.func.length !== nodes || d.self.length !== nodes || nodes === 0 || d.funcs.length % FUNC_FIELDS) {
+  if (
+    !Array.isArray(d.func) ||
+    !Array.isArray(d.self) ||
+    d.func.length !== nodes ||
+    d.self.length !== nodes ||
+    nodes === 0 ||
+    d.funcs.length % FUNC_FIELDS
+  ) {
     throw new Error('serialised profile: array lengths disagree');
   }
   const n = d.funcs.length / FUNC_FIELDS;
@@ -72,7 +79,11 @@ export function deserialiseModel(data: unknown): ProfileModel {
   const files = pick(2);
   // Every name must be in the string table; module and file are -1 when unknown.
   for (let f = 0; f < n; f++) {
-    if (!(names[f]! >= 0 && names[f]! < strings) || !(modules[f]! >= -1 && modules[f]! < strings) || !(files[f]! >= -1 && files[f]! < strings)) {
+    if (
+      !(names[f]! >= 0 && names[f]! < strings) ||
+      !(modules[f]! >= -1 && modules[f]! < strings) ||
+      !(files[f]! >= -1 && files[f]! < strings)
+    ) {
       throw new Error(`serialised profile: function ${f} is malformed`);
     }
   }

@@ -20,9 +20,13 @@ export function sniffFormat(head: Buffer): ProfileFormat | undefined {
     return undefined;
   }
   if (/^# callgrind format/m.test(text) || (/^events:/m.test(text) && /^(fn|fl|ob)=/m.test(text))) return 'callgrind';
-  const lines = text.split('\n').slice(0, -1).filter((l) => l.length > 0 && !l.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .slice(0, -1)
+    .filter((l) => l.length > 0 && !l.startsWith('#'));
   if (lines.length === 0) return undefined;
-  if (PERF_HEADER.test(lines[0]!) && (lines.length === 1 || PERF_FRAME.test(lines[1]!) || PERF_HEADER.test(lines[1]!))) return 'perf-script';
+  if (PERF_HEADER.test(lines[0]!) && (lines.length === 1 || PERF_FRAME.test(lines[1]!) || PERF_HEADER.test(lines[1]!)))
+    return 'perf-script';
   const sample = lines.slice(0, 20);
   if (sample.every((l) => FOLDED.test(l.trimEnd()))) return 'folded';
   return undefined;

@@ -34,7 +34,11 @@ export async function locateWithAddr2line(
     if (!existsSync(module)) continue;
     for (let i = 0; i < list.length; i += BATCH) {
       const batch = list.slice(i, i + BATCH);
-      const lines = await addr2line(module, batch.map((b) => '0x' + b.address.toString(16)), signal);
+      const lines = await addr2line(
+        module,
+        batch.map((b) => '0x' + b.address.toString(16)),
+        signal,
+      );
       if (!lines) break;
       batch.forEach((b, k) => {
         const location = parseLocation(lines[k]);

@@ -50,7 +50,7 @@ export function importSpeedscope(text: string): ProfileModel {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`speedscope file is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`speedscope file is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const d = data as { shared?: { frames?: SpeedscopeFrame[] }; profiles?: unknown[] };
   const frames = d?.shared?.frames;
@@ -69,7 +69,12 @@ export function importSpeedscope(text: string): ProfileModel {
     if (id === undefined) throw new Error(`speedscope file refers to frame ${String(i)}, which does not exist`);
     return id;
   };
-  const profile = d.profiles[0] as { type?: string; samples?: unknown[][]; weights?: number[]; events?: { type: string; frame: number; at: number }[] };
+  const profile = d.profiles[0] as {
+    type?: string;
+    samples?: unknown[][];
+    weights?: number[];
+    events?: { type: string; frame: number; at: number }[];
+  };
   if (profile.type === 'sampled' && Array.isArray(profile.samples)) {
     profile.samples.forEach((stack, k) => {
       const list = Array.isArray(stack) ? stack.map(frameId) : [];

@@ -40,7 +40,12 @@ function preview(value: unknown): string {
  * The message when the page's protocol allows it; otherwise undefined, after
  * `warn` was told what was dropped (a page that posts nonsense is a bug or an attack).
  */
-export function acceptPageMessage<M>(page: string, value: unknown, allows: (v: unknown) => v is M, warn: (text: string) => void): M | undefined {
+export function acceptPageMessage<M>(
+  page: string,
+  value: unknown,
+  allows: (v: unknown) => v is M,
+  warn: (text: string) => void,
+): M | undefined {
   if (allows(value)) return value;
   warn(`ignored a message from the ${page} page that its protocol does not allow: ${preview(value)}`);
   return undefined;

@@ -21,8 +21,7 @@ export interface FlameViewState {
 }
 
 export type HostToFlamePage =
-  | { readonly type: 'profile'; readonly model: SerialisedProfile; readonly state?: FlameViewState }
-  | { readonly type: 'clear' };
+  { readonly type: 'profile'; readonly model: SerialisedProfile; readonly state?: FlameViewState } | { readonly type: 'clear' };
 
 export type FlamePageToHost =
   | { readonly type: 'ready' }

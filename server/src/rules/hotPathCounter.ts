@@ -3,7 +3,13 @@ import type { IncrementTargetKind } from '../facts/types';
 import { placeFields, placeOf, placePhrase, type FunctionRule } from './rule';
 
 /** Globals, thread-locals and statics are statistics; fields reached through a pointer are allocator state. */
-const COUNTER_KINDS: ReadonlySet<IncrementTargetKind> = new Set(['global', 'thread-local', 'static-local', 'global-field', 'global-stat-array']);
+const COUNTER_KINDS: ReadonlySet<IncrementTargetKind> = new Set([
+  'global',
+  'thread-local',
+  'static-local',
+  'global-field',
+  'global-stat-array',
+]);
 
 const KIND_WORDS: Record<string, string> = {
   global: 'global counter',
@@ -21,7 +27,8 @@ const KIND_WORDS: Record<string, string> = {
 export const hotPathCounter: FunctionRule<'hot-path-counter'> = {
   code: 'hot-path-counter',
   defaultSeverity: 'information',
-  description: 'statistics counters (atomic_fetch_add, __atomic_*, ++ on a global or thread-local) on the hot path in the release build, that the hot path never reads to decide',
+  description:
+    'statistics counters (atomic_fetch_add, __atomic_*, ++ on a global or thread-local) on the hot path in the release build, that the hot path never reads to decide',
   check(ctx) {
     if (!ctx.hot) return [];
     const out = [];

@@ -26,7 +26,11 @@ export const RULES = [
 export type Rule = (typeof RULES)[number];
 
 /** The per-function rules; the others are reported by the pointer analysis. */
-export const FUNCTION_RULES: readonly FunctionRule[] = RULES.filter((rule): rule is Extract<Rule, FunctionRule> => typeof rule.check === 'function');
+export const FUNCTION_RULES: readonly FunctionRule[] = RULES.filter(
+  (rule): rule is Extract<Rule, FunctionRule> => typeof rule.check === 'function',
+);
 
 /** The USER/BASE rules, whose findings come from the pointer analysis. */
-export const POINTER_RULES: readonly PointerRule[] = RULES.filter((rule): rule is Extract<Rule, PointerRule> => rule.check === 'pointer analysis');
+export const POINTER_RULES: readonly PointerRule[] = RULES.filter(
+  (rule): rule is Extract<Rule, PointerRule> => rule.check === 'pointer analysis',
+);

@@ -35,7 +35,8 @@ export interface RuleContext {
 }
 
 /** Where a call or an update sits: on the fast path (every call), or on the slow path behind `step`. */
-export type Place = { readonly fast: true; readonly reach: ReachInfo } | { readonly fast: false; readonly reach: ReachInfo; readonly step?: SlowStep };
+export type Place =
+  { readonly fast: true; readonly reach: ReachInfo } | { readonly fast: false; readonly reach: ReachInfo; readonly step?: SlowStep };
 
 /** The place of a site of a hot function; undefined when constant arguments make it unreachable. */
 export function placeOf(ctx: RuleContext, site: { readonly span: Span; readonly slow?: SlowBranch }): Place | undefined {
@@ -115,5 +116,3 @@ export function calledAs(call: CallFact, target: string): string {
 export function buildPhrase(ctx: RuleContext): string {
   return `compiled in the ${ctx.file.build} build`;
 }
-
-

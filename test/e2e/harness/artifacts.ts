@@ -10,7 +10,11 @@ import { repoRoot } from '../../util/paths';
 export const resultsDir = join(repoRoot, 'test-results', 'e2e');
 
 export function artifactDir(testName: string): string {
-  const safe = testName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100) || 'test';
+  const safe =
+    testName
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 100) || 'test';
   return join(resultsDir, safe);
 }
 

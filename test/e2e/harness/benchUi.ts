@@ -70,7 +70,9 @@ export async function quickPickItems(workbench: Workbench): Promise<Array<{ labe
       const box = n.querySelector('input[type="checkbox"], .quick-input-list-checkbox, .monaco-checkbox, [role="checkbox"]');
       const checked =
         n.getAttribute('aria-checked') === 'true' ||
-        (box instanceof HTMLInputElement ? box.checked : box?.getAttribute('aria-checked') === 'true' || box?.classList.contains('checked') === true);
+        (box instanceof HTMLInputElement
+          ? box.checked
+          : box?.getAttribute('aria-checked') === 'true' || box?.classList.contains('checked') === true);
       return { label: n.querySelector('.label-name')?.textContent ?? '', checked };
     }),
   );
@@ -93,7 +95,11 @@ export async function waitForCursor(workbench: Workbench, fileName: string, line
   try {
     await at.waitFor({ timeout: UI_TIMEOUT });
   } catch (e) {
-    const shown = await workbench.statusBarItem(/Ln \d+, Col \d+/).first().textContent().catch(() => 'no position');
+    const shown = await workbench
+      .statusBarItem(/Ln \d+, Col \d+/)
+      .first()
+      .textContent()
+      .catch(() => 'no position');
     throw new Error(`expected the cursor in ${fileName} at line ${line}, the status bar shows "${shown}"`, { cause: e });
   }
 }

@@ -136,8 +136,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const args = [
     options.runtime.codeServerEntry,
     ...base,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(trust ? [] : ['--disable-workspace-trust']),
@@ -177,7 +179,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await waitHealthy(url, () => exitReason, 30_000);
   } catch (e) {
     await stop();
-    throw new Error(`${(e as Error).message}\ncode-server output:\n${recentOutput}`);
+    throw new Error(`${(e as Error).message}\ncode-server output:\n${recentOutput}`, { cause: e });
   }
   return {
     url,

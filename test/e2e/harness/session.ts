@@ -103,10 +103,13 @@ export async function withVSCode(t: SessionOwner, options: SessionOptions, body:
  */
 export function seededSuite(): { readonly workspace: Workspace } {
   const suite: { workspace: Workspace } = { workspace: undefined as unknown as Workspace };
-  before(async () => {
-    await prepare();
-    suite.workspace = seededAllocatorWorkspace();
-  }, { timeout: 20 * 60_000 });
+  before(
+    async () => {
+      await prepare();
+      suite.workspace = seededAllocatorWorkspace();
+    },
+    { timeout: 20 * 60_000 },
+  );
   after(() => suite.workspace?.remove());
   return suite;
 }

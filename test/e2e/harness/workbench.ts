@@ -176,7 +176,13 @@ export class Workbench {
       }
       const icon = marker.querySelector('.marker-icon');
       const severity = (['error', 'warning', 'info'] as const).find((s) => icon?.classList.contains(s)) ?? 'unknown';
-      return { severity, message: text(marker, '.marker-message'), source: text(marker, '.marker-source'), code: text(marker, '.marker-code'), related };
+      return {
+        severity,
+        message: text(marker, '.marker-message'),
+        source: text(marker, '.marker-source'),
+        code: text(marker, '.marker-code'),
+        related,
+      };
     }, id);
     if (!found) throw new Error(`Problems entry ${source}(${code}) disappeared while reading it`);
     return {

@@ -18,7 +18,9 @@ export interface Workspace {
 
 /** 1-based number of the first line of `file` that contains `needle`. */
 export function lineOf(file: string, needle: string): number {
-  const index = readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(needle));
+  const index = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(needle));
   if (index < 0) throw new Error(`"${needle}" not found in ${file}`);
   return index + 1;
 }
