@@ -38,10 +38,13 @@ describe('import boundaries', () => {
   });
 
   test('a page importing a Node module fails the lint, with or without the node: prefix', async () => {
-    assert.deepEqual(await ruleIdsFor('media/src/flame/boundaryProbe.ts', "import { readFileSync } from 'node:fs';\nreadFileSync('x');\n"), [
+    assert.deepEqual(
+      await ruleIdsFor('media/src/flame/boundaryProbe.ts', "import { readFileSync } from 'node:fs';\nreadFileSync('x');\n"),
+      ['no-restricted-imports'],
+    );
+    assert.deepEqual(await ruleIdsFor('media/src/results/boundaryProbe.ts', "import { join } from 'path';\njoin('x');\n"), [
       'no-restricted-imports',
     ]);
-    assert.deepEqual(await ruleIdsFor('media/src/results/boundaryProbe.ts', "import { join } from 'path';\njoin('x');\n"), ['no-restricted-imports']);
   });
 
   test('the tree as committed passes the lint', async () => {
