@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Ajv from 'ajv';
-import { loadConfigText } from '../../server/src/config/load';
+import { loadWorkspaceConfigText } from '../../server/src/configSections';
 import { cliPath, fixturesDir, repoRoot } from '../util/paths';
 import { expectedTreeFindings, scratchCopy, sparseTreeFiles } from '../util/treeMarkers';
 
@@ -41,7 +41,7 @@ describe('hakmem init', () => {
         assert.match(r.stderr, /hakmem init: wrote .*\.hakmem\.json/);
         const raw = JSON.parse(written) as Record<string, unknown>;
         assert.ok(validate(raw), JSON.stringify(validate.errors));
-        assert.deepEqual(loadConfigText(copy.dir, written).problems, []);
+        assert.deepEqual(loadWorkspaceConfigText(copy.dir, written).problems, []);
         assert.deepEqual(lintedFindings(copy.dir), expectedTreeFindings(copy.dir, { withoutConfig: false }));
       } finally {
         copy.remove();

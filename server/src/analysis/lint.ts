@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { defaultConfig, type BuildName, type HakmemConfig } from '../config/config';
 import { findConfigFile } from '../config/file';
-import { CONFIG_FILE_NAME, loadConfigText, type ConfigProblem } from '../config/load';
+import { CONFIG_FILE_NAME, type ConfigProblem } from '../config/load';
+import { loadWorkspaceConfigText } from '../configSections';
 import { reachNotice, type ReachNotice } from '../hotpath/reachNotice';
 import { loadC } from '../parse/treeSitter';
 import type { Finding } from './findings';
@@ -37,7 +38,7 @@ export function findWorkspaceRoot(start: string, fallback: string): string {
 export function loadWorkspaceConfig(root: string): HakmemConfig {
   const path = join(root, CONFIG_FILE_NAME);
   if (!existsSync(path)) return defaultConfig(root);
-  const loaded = loadConfigText(root, readFileSync(path, 'utf8'));
+  const loaded = loadWorkspaceConfigText(root, readFileSync(path, 'utf8'));
   if (loaded.problems.length > 0) throw new ConfigError(path, loaded.problems);
   return loaded.config;
 }

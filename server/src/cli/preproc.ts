@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { defaultConfig } from '../config/config';
-import { CONFIG_FILE_NAME, loadConfigText } from '../config/load';
+import { CONFIG_FILE_NAME } from '../config/load';
+import { loadWorkspaceConfigText } from '../configSections';
 import {
   defaultPredefines,
   evaluatePreprocessor,
@@ -64,7 +65,7 @@ function configuredDefines(args: PreprocArgs, io: CliIO): { defines: MacroTable;
   const configPath = resolve(io.cwd, CONFIG_FILE_NAME);
   let config = defaultConfig(io.cwd);
   if (existsSync(configPath)) {
-    const loaded = loadConfigText(io.cwd, readFileSync(configPath, 'utf8'));
+    const loaded = loadWorkspaceConfigText(io.cwd, readFileSync(configPath, 'utf8'));
     if (loaded.problems.length > 0) {
       io.err(`hakmem preproc: ${CONFIG_FILE_NAME}: ${loaded.problems[0]!.key} ${loaded.problems[0]!.message}\n`);
       return undefined;

@@ -1,8 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/hakmem.schema.json';
-import { parseBenchmarksConfig } from '../bench/config';
-import { parsePointerConfig } from '../pointers';
 import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
 import { CONFIG_FILE_NAME } from './file';
 import { guardsTrueInRelease } from './guards';
@@ -16,6 +14,16 @@ export interface ConfigProblem {
   readonly key: string;
   readonly offset: number;
   readonly length: number;
+}
+
+/**
+ * A section of .hakmem.json with rules beyond the schema, checked by the engine that owns it
+ * (config/ knows the file, not what each engine makes of its section). Keys are dotted paths
+ * from the section's name, e.g. "benchmarks.0.command".
+ */
+export interface ConfigSection {
+  readonly name: string;
+  check(value: unknown, root: string): readonly { readonly key: string; readonly message: string }[];
 }
 
 export interface LoadedConfig {
@@ -56,8 +64,9 @@ function describe(error: ErrorObject): string {
 /**
  * Parses and validates .hakmem.json text. Never throws: syntax errors keep every
  * default; a wrong value drops only its top-level key (that key keeps its default).
+ * `sections` check their own parts after the schema (see configSections.ts for the engines' list).
  */
-export function loadConfigText(root: string, text: string): LoadedConfig {
+export function loadConfigText(root: string, text: string, sections: readonly ConfigSection[] = []): LoadedConfig {
   const syntaxErrors: ParseError[] = [];
   const tree = parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: false });
   if (syntaxErrors.length > 0 || !tree) {
@@ -125,11 +134,7 @@ export function loadConfigText(root: string, text: string): LoadedConfig {
   }
   const kept = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([k]) => !dropped.has(k)));
   // Sections with rules beyond the schema check themselves; their problems are located the same way.
-  // (A benchmark's errors do not depend on where the bundled presets live, so none is looked for.)
-  const semantic = [
-    ...(kept.pointers !== undefined ? parsePointerConfig(kept.pointers).errors : []),
-    ...(kept.benchmarks !== undefined ? parseBenchmarksConfig(kept.benchmarks, root).errors : []),
-  ];
+  const semantic = sections.flatMap((section) => (kept[section.name] !== undefined ? section.check(kept[section.name], root) : []));
   for (const error of semantic) {
     const path = error.key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
     const node = error.key ? findNodeAtLocation(tree, path) : undefined;

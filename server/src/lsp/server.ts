@@ -18,7 +18,8 @@ import { discoverSources, Workspace } from '../analysis/workspace';
 import { LineIndex } from '../facts/text';
 import { defaultConfig, guardFor } from '../config/config';
 import { isRuleCode } from '../rules/codes';
-import { CONFIG_FILE_NAME, loadConfigText, type LoadedConfig } from '../config/load';
+import { CONFIG_FILE_NAME, type LoadedConfig } from '../config/load';
+import { loadWorkspaceConfigText } from '../configSections';
 import { loadC, type CLanguage } from '../parse/treeSitter';
 import { codeActionsFor } from './codeActions';
 import { DIAGNOSTIC_SOURCE, findingToDiagnostic, inactiveDiagnostics, uriOf } from './diagnostics';
@@ -204,7 +205,7 @@ export class HakmemServer {
     this.lang ??= await loadC();
     this.docParser ??= this.lang.newParser();
     const text = this.readConfigText();
-    this.loaded = text === undefined ? { config: defaultConfig(this.root), problems: [] } : loadConfigText(this.root, text);
+    this.loaded = text === undefined ? { config: defaultConfig(this.root), problems: [] } : loadWorkspaceConfigText(this.root, text);
     this.publishConfigProblems();
     const workspace = new Workspace(this.loaded.config, this.lang, this.settings.build, false);
     workspace.setMeasuredHot(this.measuredHotRoots());
