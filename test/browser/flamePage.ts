@@ -3,26 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { flamePageHtml } from '../../server/src/pages/flamePage';
 import { repoRoot } from '../util/paths';
 
-export const flameBundle = join(repoRoot, 'media', 'dist', 'flame.js');
+export { launchChromium } from '../util/chromium';
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export const flameBundle = join(repoRoot, 'media', 'dist', 'flame.js');
 
 /**
  * Serves the page the way the webview host does: flamePageHtml with a fresh

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../util/chromium';
 import { readHistory, appendHistory } from '../../server/src/bench/history';
 import { resultsPageHtml } from '../../server/src/pages/resultsPage';
 import { inlineBundle } from '../../server/src/pages/standalone';
@@ -50,18 +51,7 @@ before(async () => {
   const nonce = randomBytes(16).toString('base64');
   pageFile = join(dir, 'results.html');
   writeFileSync(pageFile, resultsPageHtml({ nonce, cspSource: '', script: inlineBundle('results.js') }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -1,19 +1,7 @@
 // Debian's Chromium, driven by playwright-core, with a fresh profile per run.
-import { existsSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from '../../util/chromium';
 import { makeTempDir, removeTempDir } from './processes';
-
-export const CHROMIUM = '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export interface Browser {
   page: Page;
@@ -23,9 +11,7 @@ export interface Browser {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: install the Debian package "chromium" (apt-get install -y chromium)`);
-  }
+  requireChromium();
   const profile = makeTempDir('hakmem-e2e-chromium-');
   let context: BrowserContext;
   try {
