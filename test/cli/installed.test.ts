@@ -3,43 +3,20 @@
 // by its path. Calling server/dist/cli.js directly would not see a bin that
 // loads the bundle and then does nothing.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { withoutNpmContext } from '../util/npmEnv';
-import { fixturesDir, repoRoot } from '../util/paths';
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const env = withoutNpmContext(process.env);
-
-function npm(args: string[], cwd: string): Run {
-  const r = spawnSync('npm', args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { installHakmem, type InstalledHakmem } from '../util/installedCli';
+import { fixturesDir } from '../util/paths';
 
 describe('the installed hakmem command', () => {
+  let installed: InstalledHakmem;
   let work: string;
-  let bin: string;
   let clean: string;
 
   before(() => {
-    work = mkdtempSync(join(tmpdir(), 'hakmem-installed-'));
-    const packed = npm(['pack', '--pack-destination', work, '--silent'], repoRoot);
-    assert.equal(packed.status, 0, `npm pack failed: ${packed.stderr}`);
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-    assert.ok(tarball, `npm pack wrote no tarball: ${packed.stdout}`);
-    const prefix = join(work, 'prefix');
-    const installed = npm(['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(work, tarball)], work);
-    assert.equal(installed.status, 0, `npm install of the tarball failed: ${installed.stderr}`);
-    bin = join(prefix, 'bin', 'hakmem');
-    assert.ok(existsSync(bin), `npm linked no hakmem command into ${prefix}/bin`);
+    installed = installHakmem();
+    work = installed.work;
     clean = join(work, 'clean');
     mkdirSync(clean);
     writeFileSync(
@@ -48,14 +25,9 @@ describe('the installed hakmem command', () => {
     );
   });
 
-  after(() => {
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  after(() => installed?.remove());
 
-  const hakmem = (args: string[], cwd: string): Run => {
-    const r = spawnSync(bin, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const hakmem = (args: string[], cwd: string) => installed.run(args, cwd);
 
   it('prints its usage for --help and exits 0', () => {
     const r = hakmem(['--help'], work);

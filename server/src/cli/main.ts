@@ -45,6 +45,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
+/** How long a signalled command may take to clean up (kill what it started) before the CLI exits. */
+const STOP_GRACE_MS = 500;
+
 /**
  * Runs the CLI as a process: wires signals and stdio, sets the exit code. The
  * installed `hakmem` bin calls this; so does `node server/dist/cli.js`. (A
@@ -52,14 +55,28 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
  */
 export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
   const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = (signal: NodeJS.Signals): void => {
+    // The command kills what it started when the signal aborts; then the CLI goes, with the shell's
+    // code for the signal, whether or not the command has returned by then.
+    controller.abort();
+    setTimeout(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)), STOP_GRACE_MS).unref();
+  };
+  let handling = false;
   const io: CliIO = {
     cwd: process.cwd(),
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    signal: controller.signal,
+    // Only a command that takes the signal (it starts processes it must stop) gets handlers. Any other
+    // keeps the default action, which ends the process at once even while its thread is busy in a
+    // long synchronous step (a JavaScript handler would wait for that step to finish).
+    get signal() {
+      if (!handling) {
+        handling = true;
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      }
+      return controller.signal;
+    },
   };
   main(argv, io).then(
     (code) => {

@@ -1,9 +1,9 @@
 // `hakmem preproc`: which lines of a file a build compiles, its #includes, and
 // what a macro means at a line, from the preprocessor engine.
-import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { defaultConfig } from '../config/config';
-import { CONFIG_FILE_NAME } from '../config/load';
+import { findConfigFile } from '../config/file';
 import { loadWorkspaceConfigText } from '../configSections';
 import {
   defaultPredefines,
@@ -60,14 +60,30 @@ function parseArgs(args: readonly string[]): PreprocArgs {
   return out;
 }
 
-/** Defines of the build from .hakmem.json (or the defaults), then -D/-U from the command line. */
-function configuredDefines(args: PreprocArgs, io: CliIO): { defines: MacroTable; includePaths: string[] } | undefined {
-  const configPath = resolve(io.cwd, CONFIG_FILE_NAME);
-  let config = defaultConfig(io.cwd);
-  if (existsSync(configPath)) {
-    const loaded = loadWorkspaceConfigText(io.cwd, readFileSync(configPath, 'utf8'));
+interface BuildSetup {
+  defines: MacroTable;
+  includePaths: string[];
+}
+
+/**
+ * Defines of the build from the .hakmem.json of the file's workspace (the nearest one above the
+ * file, wherever the command runs from; else the defaults), then -D/-U from the command line.
+ */
+function configuredDefines(file: string, args: PreprocArgs, io: CliIO): BuildSetup | undefined {
+  const configPath = findConfigFile(dirname(file));
+  const root = configPath ? dirname(configPath) : io.cwd;
+  let config = defaultConfig(root);
+  if (configPath) {
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (e) {
+      io.err(`hakmem preproc: cannot read ${configPath}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      return undefined;
+    }
+    const loaded = loadWorkspaceConfigText(root, text);
     if (loaded.problems.length > 0) {
-      io.err(`hakmem preproc: ${CONFIG_FILE_NAME}: ${loaded.problems[0]!.key} ${loaded.problems[0]!.message}\n`);
+      io.err(`hakmem preproc: ${configPath}: ${loaded.problems[0]!.key} ${loaded.problems[0]!.message}\n`);
       return undefined;
     }
     config = loaded.config;
@@ -133,13 +149,13 @@ export const command: CliCommand = {
     'the #includes, and the definition of macros at a line. Exits 1 when the preprocessor found problems.',
   async run(argv, io) {
     const args = parseArgs(argv);
-    const setup = configuredDefines(args, io);
-    if (!setup) return 2;
-    const resolveInclude = fileIncludeResolver(setup.includePaths);
     const reports: PreprocReport[] = [];
     let problems = 0;
     for (const f of args.files) {
       const path = resolve(io.cwd, f);
+      const setup = configuredDefines(path, args, io);
+      if (!setup) return 2;
+      const resolveInclude = fileIncludeResolver(setup.includePaths);
       let text: string;
       try {
         text = readFileSync(path, 'utf8');

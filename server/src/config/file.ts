@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { isObject } from '../util/isObject';
+import { firstTooDeep, tooDeepMessage } from './depth';
 
 export const CONFIG_FILE_NAME = '.hakmem.json';
 
@@ -37,6 +38,8 @@ export function readConfigSections(path: string): ConfigSections {
   } catch (e) {
     return { sections: {}, error: `cannot read ${path}: ${(e as Error).message}` };
   }
+  const deep = firstTooDeep(text);
+  if (deep !== undefined) return { sections: {}, error: `${tooDeepMessage(CONFIG_FILE_NAME)} (at offset ${deep})` };
   const syntax: ParseError[] = [];
   const value: unknown = parse(text, syntax, { allowTrailingComma: true });
   if (syntax.length > 0)

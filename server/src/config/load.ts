@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/hakmem.schema.json';
 import { configFromRaw, defaultConfig, type HakmemConfig } from './config';
+import { firstTooDeep, tooDeepMessage } from './depth';
 import { CONFIG_FILE_NAME } from './file';
 import { guardsTrueInRelease } from './guards';
 
@@ -67,6 +68,13 @@ function describe(error: ErrorObject): string {
  * `sections` check their own parts after the schema (see configSections.ts for the engines' list).
  */
 export function loadConfigText(root: string, text: string, sections: readonly ConfigSection[] = []): LoadedConfig {
+  const deep = firstTooDeep(text);
+  if (deep !== undefined) {
+    return {
+      config: defaultConfig(root),
+      problems: [{ message: `${tooDeepMessage(CONFIG_FILE_NAME)}; using the defaults`, key: '', offset: deep, length: 1 }],
+    };
+  }
   const syntaxErrors: ParseError[] = [];
   const tree = parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: false });
   if (syntaxErrors.length > 0 || !tree) {
