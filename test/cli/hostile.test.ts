@@ -83,6 +83,23 @@ describe('hostile input and signals', () => {
     assert.match(r.stdout, /inactive 4-4/);
   });
 
+  it('bench list refuses a .hakmem.json with a wrong type or an unknown key (exit 2, as lint)', () => {
+    const ws = join(work, 'typed');
+    mkdirSync(ws);
+    writeFileSync(join(ws, '.hakmem.json'), '{ "entryPoints": 7, "nonsense": true }\n');
+    const r = installed.run(['bench', 'list'], ws);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /entryPoints/);
+    assert.match(r.stderr, /nonsense is not a known setting/);
+  });
+
+  it('bench run refuses an allocator library path that does not exist (exit 2), measuring nothing', () => {
+    const r = installed.run(['bench', 'run', 'larson', '--quick', '--no-build', '--allocators', 'system,/nonexistent/libnothing.so'], work);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /no such library: \/nonexistent\/libnothing\.so/);
+    assert.doesNotMatch(r.stdout, /median/);
+  });
+
   it('SIGTERM stops a lint in progress at once (it does not run to the end)', async () => {
     const ws = join(work, 'big');
     mkdirSync(ws);

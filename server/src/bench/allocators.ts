@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 
 /** An allocator a benchmark can run under: the libc default, or a library loaded with LD_PRELOAD. */
 export interface AllocatorChoice {
@@ -61,4 +63,34 @@ export function resolveAllocator(name: string, nativeDir: string, cwd: string = 
     return existsSync(path) ? { name, preload: path } : { name, missing: { library: path, debianPackage: '' } };
   }
   throw new Error(`unknown allocator '${name}' (expected one of ${ALLOCATOR_NAMES.join(', ')}, or a path to a shared library)`);
+}
+
+/** What ld.so would split LD_PRELOAD at: spaces, tabs and colons (there is no way to quote them). */
+const PRELOAD_SEPARATORS = /[\s:]/;
+
+/**
+ * The value of LD_PRELOAD that loads exactly `library`. A path ld.so would split ("My Libs/libx.so")
+ * would load nothing, and the run would measure the C library under another name; such a library is
+ * preloaded through a symbolic link of a safe name instead (ld.so follows links), one per library path.
+ */
+export function preloadValue(library: string): string {
+  if (!PRELOAD_SEPARATORS.test(library)) return library;
+  const dir = join(tmpdir(), `hakmem-preload-${process.getuid?.() ?? 'user'}`);
+  if (PRELOAD_SEPARATORS.test(dir)) throw new Error(`cannot preload ${library}: its path holds a space or a colon, and so does ${dir}`);
+  const digest = createHash('sha256').update(library).digest('hex').slice(0, 16);
+  const link = join(dir, `${digest}-${basename(library).replace(/[^\w.+-]/g, '_')}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let current: string | undefined;
+  try {
+    current = readlinkSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current !== library) {
+    // Made under a unique name and renamed over, so two runs at once never see a half-made link.
+    const fresh = `${link}.${process.pid}.${Date.now()}`;
+    symlinkSync(library, fresh);
+    renameSync(fresh, link);
+  }
+  return link;
 }

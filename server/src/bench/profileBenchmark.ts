@@ -2,7 +2,7 @@
 // the run loads, resolve the allocator, record enough samples, and say when
 // the profile is too small to trust.
 import { existsSync } from 'node:fs';
-import { resolveAllocator, type AllocatorChoice } from './allocators';
+import { preloadValue, resolveAllocator, type AllocatorChoice } from './allocators';
 import { buildForRun, type BuildResult } from './build';
 import type { BenchmarkSpec } from './presets';
 import { captureProfile, DEFAULT_MIN_SAMPLES, type CaptureResult, type ProfileTool } from '../profile/capture';
@@ -98,7 +98,7 @@ async function captureUnder(
   const env: NodeJS.ProcessEnv = { ...process.env, ...c.env };
   // The profile decides the allocator: never inherit someone else's preload.
   if (allocator) delete env['LD_PRELOAD'];
-  if (allocator?.preload) env['LD_PRELOAD'] = allocator.preload;
+  if (allocator?.preload) env['LD_PRELOAD'] = preloadValue(allocator.preload);
   const captured = await captureProfile({
     command: c.command,
     env,

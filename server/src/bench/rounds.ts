@@ -1,6 +1,7 @@
 // The measured runs: warm-up rounds then measured rounds, each round running
 // every series once (A B A B …) so drift (thermal, other load) hits every
 // series alike. One failure spoils its series: its remaining runs are skipped.
+import { preloadValue } from './allocators';
 import { CancelledError } from './cancelled';
 import type { RunFailure } from './failures';
 import { runOutcome } from './outcome';
@@ -25,7 +26,7 @@ export interface RoundsPlan {
 function runEnv(plan: RoundsPlan, s: Series): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...plan.spec.env, ...plan.env, ...s.knobs };
   delete env['LD_PRELOAD'];
-  if (s.library) env['LD_PRELOAD'] = s.library;
+  if (s.library) env['LD_PRELOAD'] = preloadValue(s.library);
   return env;
 }
 

@@ -7,7 +7,8 @@ import { parseHistory } from '../bench/history';
 import { isBenchRecord, seriesLabel, type BenchRecord, type Comparison } from '../bench/record';
 import { comparisonsText, suiteText } from '../bench/report';
 import { CancelledError, runSuite, type SuiteResult } from '../bench/runner';
-import { findBenchWorkspace } from '../bench/workspace';
+import { findBenchWorkspace, type BenchWorkspace } from '../bench/workspace';
+import { loadWorkspaceConfigText } from '../configSections';
 import { UsageError, type CliCommand, type CliIO } from './types';
 import { verdictSentence } from '../bench/verdict';
 
@@ -115,10 +116,33 @@ function regressions<C extends Comparison>(comparisons: readonly C[], pct: numbe
   return comparisons.filter((c) => c.verdict === 'slower' && (1 - c.ratio) * 100 > pct);
 }
 
+/**
+ * The folder's benchmarks, with the problems of its whole .hakmem.json (wrong types, unknown keys: the
+ * checks lint makes), so that a broken file is exit 2 for every command, not only for lint.
+ */
+function benchWorkspace(cwd: string): BenchWorkspace {
+  const ws = findBenchWorkspace(cwd);
+  if (!ws.configPath || ws.errors.length > 0) return ws;
+  let text: string;
+  try {
+    text = readFileSync(ws.configPath, 'utf8');
+  } catch (e) {
+    return { ...ws, errors: [{ key: '', message: `cannot read ${ws.configPath}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
+  }
+  const { problems } = loadWorkspaceConfigText(ws.root, text);
+  return problems.length > 0 ? { ...ws, errors: problems.map((p) => ({ key: p.key, message: p.message })) } : ws;
+}
+
+/** One problem of the workspace's .hakmem.json as a line: the file, the key (unless the message starts with it), the message. */
+function configErrorLine(ws: BenchWorkspace, e: { key: string; message: string }): string {
+  const key = e.key && !e.message.startsWith(e.key) ? `${e.key}: ` : '';
+  return `${ws.configPath ?? '.hakmem.json'}: ${key}${e.message}\n`;
+}
+
 async function list(args: readonly string[], io: CliIO): Promise<number> {
   const flags = parseFlags(args, ['--json']);
   if (flags.positional.length > 0) throw new UsageError(`unexpected argument '${flags.positional[0]}'`);
-  const ws = findBenchWorkspace(io.cwd);
+  const ws = benchWorkspace(io.cwd);
   const allocators = ALLOCATOR_NAMES.map((name) => {
     const a = resolveAllocator(name, ws.nativeDir, ws.root);
     return { name, library: a.preload ?? null, missing: a.missing ?? null };
@@ -127,7 +151,7 @@ async function list(args: readonly string[], io: CliIO): Promise<number> {
     jsonOut(io, { version: 1, root: ws.root, config: ws.configPath ?? null, errors: ws.errors, benchmarks: ws.benchmarks, allocators });
     return ws.errors.length > 0 ? 2 : 0;
   }
-  for (const e of ws.errors) io.err(`${ws.configPath ?? '.hakmem.json'}: ${e.key ? `${e.key}: ` : ''}${e.message}\n`);
+  for (const e of ws.errors) io.err(configErrorLine(ws, e));
   io.out(`benchmarks (${ws.configPath ?? 'bundled, native/'}):\n`);
   for (const b of ws.benchmarks) io.out(`  ${b.name.padEnd(14)} ${b.binary} ${b.args.join(' ')}\n`);
   io.out('allocators:\n');
@@ -143,9 +167,9 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const [name, extra] = flags.positional;
   if (!name) throw new UsageError('which benchmark? (hakmem bench list shows them)');
   if (extra) throw new UsageError(`unexpected argument '${extra}'`);
-  const ws = findBenchWorkspace(io.cwd);
+  const ws = benchWorkspace(io.cwd);
   if (ws.errors.length > 0) {
-    for (const e of ws.errors) io.err(`${ws.configPath ?? '.hakmem.json'}: ${e.key ? `${e.key}: ` : ''}${e.message}\n`);
+    for (const e of ws.errors) io.err(configErrorLine(ws, e));
     return 2;
   }
   const benchmark = ws.benchmarks.find((b) => b.name === name);
@@ -155,11 +179,14 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const a of allocators) {
+    let choice;
     try {
-      resolveAllocator(a, ws.nativeDir, io.cwd);
+      choice = resolveAllocator(a, ws.nativeDir, io.cwd);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    // A library path given by hand that is not there is a mistake in the command, not a missing package.
+    if (choice.missing && !choice.missing.debianPackage) throw new UsageError(`no such library: ${choice.missing.library}`);
   }
   const quick = flags.switches.has('--quick');
   const matrix: Record<string, string[]> = {};
