@@ -1,12 +1,14 @@
 // Hostile input and signals, through the installed `hakmem` command and the
 // language server as a user meets them: a .hakmem.json nested 100,000 levels
-// deep, `preproc` run from outside the file's workspace, SIGTERM during a lint.
+// deep, `preproc` run from outside the file's workspace, SIGTERM during a lint,
+// benchmarks that escape with setsid(), a kill -9 of the CLI mid-run.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { installHakmem, npmEnv, type InstalledHakmem } from '../util/installedCli';
 import { LspTestClient } from '../util/lspClient';
@@ -21,6 +23,52 @@ function bulkSource(file: number, functions: number): string {
     parts.push(`size_t f${file}_${i}(size_t n) { if (n > ${i}) { n = n * 3 + ${i}; } else { n ^= ${i}; } return n; }`);
   }
   return parts.join('\n') + '\n';
+}
+
+/** Pids of live processes whose command line is exactly `argv` (read from /proc). */
+function processesRunning(argv: readonly string[]): number[] {
+  const wanted = argv.join('\0') + '\0';
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1') !== wanted) continue;
+      // A zombie has exited: it only waits for a parent that may never reap it.
+      if (/^State:\s+Z/m.test(readFileSync(`/proc/${entry}/status`, 'latin1'))) continue;
+      found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/** Waits (polling /proc) until `check` holds, for at most `ms`; returns its last value. */
+async function waitFor<T>(ms: number, read: () => T, check: (v: T) => boolean): Promise<T> {
+  const end = Date.now() + ms;
+  let v = read();
+  while (!check(v) && Date.now() < end) {
+    await delay(100);
+    v = read();
+  }
+  return v;
+}
+
+/**
+ * A workspace whose benchmark starts a process that escapes its process group with setsid() and
+ * then hangs: `sleep` with arguments unique to this test, so /proc shows whether any is left.
+ */
+function escapingWorkspace(dir: string, tag: string): { escaped: string[]; waiting: string[] } {
+  const escaped = ['sleep', `${900 + (process.pid % 97)}.${tag}1`];
+  const waiting = ['sleep', `${900 + (process.pid % 97)}.${tag}2`];
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, '.hakmem.json'),
+    JSON.stringify({
+      benchmarks: [{ name: 'escape', binary: '/bin/sh', args: ['-c', `setsid ${escaped.join(' ')} & exec ${waiting.join(' ')}`] }],
+    }),
+  );
+  return { escaped, waiting };
 }
 
 describe('hostile input and signals', () => {
@@ -98,6 +146,47 @@ describe('hostile input and signals', () => {
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /no such library: \/nonexistent\/libnothing\.so/);
     assert.doesNotMatch(r.stdout, /median/);
+  });
+
+  it('a benchmark that escapes with setsid() still ends at the timeout, and nothing of it is left', () => {
+    const { escaped, waiting } = escapingWorkspace(join(work, 'escape-timeout'), '1');
+    const r = installed.run(
+      ['bench', 'run', 'escape', '--allocators', 'system', '--runs', '1', '--warmup', '0', '--timeout', '2', '--no-history'],
+      join(work, 'escape-timeout'),
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /timed out after 2\.0 s/);
+    assert.deepEqual(processesRunning(escaped), [], 'the setsid() escape outlived the run');
+    assert.deepEqual(processesRunning(waiting), []);
+  });
+
+  it('a kill -9 of the CLI mid-run leaves nothing of the benchmark running', async () => {
+    const ws = join(work, 'escape-kill');
+    const { escaped, waiting } = escapingWorkspace(ws, '2');
+    const cli = spawn(
+      installed.bin,
+      ['bench', 'run', 'escape', '--allocators', 'system', '--runs', '1', '--warmup', '0', '--timeout', '600', '--no-history'],
+      {
+        cwd: ws,
+        env: npmEnv,
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<void>((resolve) => cli.once('exit', () => resolve()));
+    const started = await waitFor(
+      60_000,
+      () => processesRunning(escaped).length + processesRunning(waiting).length,
+      (n) => n === 2,
+    );
+    assert.equal(started, 2, 'the benchmark did not start its two processes');
+    cli.kill('SIGKILL');
+    await exited;
+    const left = await waitFor(
+      10_000,
+      () => [...processesRunning(escaped), ...processesRunning(waiting)],
+      (pids) => pids.length === 0,
+    );
+    assert.deepEqual(left, [], 'processes of the benchmark outlived the CLI');
   });
 
   it('SIGTERM stops a lint in progress at once (it does not run to the end)', async () => {

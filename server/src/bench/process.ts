@@ -1,10 +1,12 @@
-// Runs one child process in its own process group, so a timeout, a cancel or
-// our own exit can kill it together with everything it started. Nothing is
-// left running: the group is killed after the leader exits too, and groups
-// still alive when this process exits are killed synchronously.
+// Runs one child process in its own process group, under the supervisor
+// (supervisor.ts) where there is one, so a timeout, a cancel or our own exit —
+// even by `kill -9` — kills it together with everything it started, setsid()
+// escapes included. Without the supervisor the group alone is killed: after the
+// leader exits too, and synchronously for groups still alive when this process exits.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { CANNOT_RUN, supervisor } from './supervisor';
 
 export interface GroupRunOptions {
   readonly command: string;
@@ -36,8 +38,11 @@ export interface GroupRunResult {
   readonly peakRssKb?: number;
 }
 
-const liveGroups = new Set<number>();
+/** Live groups, and whether their leader is the supervisor (whose pid is the group id). */
+const liveGroups = new Map<number, { supervised: boolean }>();
 let exitHookInstalled = false;
+/** How long a supervisor may take to kill what is below it before its whole group is killed. */
+const SUPERVISOR_GRACE_MS = 2000;
 
 function killGroup(pgid: number): void {
   try {
@@ -47,23 +52,48 @@ function killGroup(pgid: number): void {
   }
 }
 
+/**
+ * Stops a run with everything it started. A supervisor is asked with SIGTERM: it kills every
+ * descendant, escaped ones included, then itself (a SIGKILL of its group would kill it before it could).
+ */
+function stopGroup(pgid: number, supervised: boolean): void {
+  if (!supervised) return killGroup(pgid);
+  try {
+    process.kill(pgid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  setTimeout(() => killGroup(pgid), SUPERVISOR_GRACE_MS).unref();
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // 'exit' handlers must be synchronous; process.kill is.
+  // 'exit' handlers must be synchronous; process.kill is. (A supervisor also gets SIGTERM from the
+  // kernel when this process dies, however it dies.)
   process.on('exit', () => {
-    for (const pgid of liveGroups) killGroup(pgid);
+    for (const [pgid, g] of liveGroups) stopGroup(pgid, g.supervised);
   });
 }
 
 /** Kills every process group started here that may still be running. */
 export function killAllGroups(): void {
-  for (const pgid of liveGroups) killGroup(pgid);
+  for (const [pgid, g] of liveGroups) stopGroup(pgid, g.supervised);
+}
+
+/** The pid of the supervised command itself: the supervisor's only direct child (read once it is there). */
+function supervisedPid(supervisorPid: number): number | undefined {
+  try {
+    const first = readFileSync(`/proc/${supervisorPid}/task/${supervisorPid}/children`, 'latin1').trim().split(/\s+/)[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Process groups started here and not yet known to be gone (for tests and status). */
 export function liveGroupIds(): number[] {
-  return [...liveGroups];
+  return [...liveGroups.keys()];
 }
 
 class TailBuffer {
@@ -118,17 +148,25 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
       return;
     }
     // detached: the child calls setsid(), so its pid is the id of a new process group.
-    const child = spawn(options.command, [...options.args], {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const supervisorPath = supervisor().path;
+    const supervised = supervisorPath !== undefined;
+    const child = spawn(
+      supervised ? supervisorPath : options.command,
+      supervised ? [options.command, ...options.args] : [...options.args],
+      {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const pgid = child.pid;
     if (pgid !== undefined) {
-      liveGroups.add(pgid);
+      liveGroups.set(pgid, { supervised });
       options.onSpawn?.(pgid);
     }
+    // Whose peak RSS is sampled: the command, which under the supervisor is the supervisor's child.
+    let measuredPid = supervised ? undefined : pgid;
     let timedOut = false;
     let cancelled = false;
     let peakRssKb: number | undefined;
@@ -138,17 +176,19 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
 
     const samplePeak = (): void => {
       if (pgid === undefined || exit) return;
-      const hwm = readVmHwmKb(pgid);
+      measuredPid ??= supervisedPid(pgid);
+      if (measuredPid === undefined) return;
+      const hwm = readVmHwmKb(measuredPid);
       if (hwm !== undefined) peakRssKb = Math.max(peakRssKb ?? 0, hwm);
     };
     const sampler = setInterval(samplePeak, 50);
     const timer = setTimeout(() => {
       timedOut = true;
-      if (pgid !== undefined) killGroup(pgid);
+      if (pgid !== undefined) stopGroup(pgid, supervised);
     }, options.timeoutMs);
     const onAbort = (): void => {
       cancelled = true;
-      if (pgid !== undefined) killGroup(pgid);
+      if (pgid !== undefined) stopGroup(pgid, supervised);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -159,6 +199,9 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (pgid !== undefined) liveGroups.delete(pgid);
+      // The supervisor could not start the command: the same failure as a spawn of it would give.
+      const cannotRun = supervised && exit?.code === 127 ? CANNOT_RUN.exec(stderr.text()) : null;
+      if (cannotRun) spawnError = `${options.command}: ${cannotRun[1]}`;
       resolvePromise({
         pgid,
         exitStatus: exit?.code ?? null,
