@@ -70,33 +70,29 @@ static void kill_all_below_us(void) {
   }
 }
 
-/* Ends this program the way the main process ended. */
-static _Noreturn void exit_like(int status) {
-  if (WIFSIGNALED(status)) {
-    int sig = WTERMSIG(status);
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
-    signal(sig, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    raise(sig);
-    _exit(128 + sig); /* a signal that does not terminate (none reaches here in practice) */
-  }
-  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
-}
-
-/* Ends this program with `sig`, after everything below it is gone. */
-static _Noreturn void stop_with(int sig) {
-  kill_all_below_us();
+/* Ends this program by `sig` (its default action, unblocked), without a core of its own. */
+static _Noreturn void die_by(int sig) {
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
   signal(sig, SIG_DFL);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, sig);
   sigprocmask(SIG_UNBLOCK, &set, NULL);
   raise(sig);
-  _exit(128 + sig);
+  _exit(128 + sig); /* a signal whose default is not to terminate (none reaches here in practice) */
+}
+
+/* Ends this program the way the main process ended. */
+static _Noreturn void exit_like(int status) {
+  if (WIFSIGNALED(status)) die_by(WTERMSIG(status));
+  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+/* Ends this program with `sig`, after everything below it is gone. */
+static _Noreturn void stop_with(int sig) {
+  kill_all_below_us();
+  die_by(sig);
 }
 
 int main(int argc, char **argv) {

@@ -1,6 +1,6 @@
 // Needs gcc, and perf or valgrind: captures profiles of a program compiled here.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { captureProfile, CaptureError } from '../../server/src/profile/capture';
 import { hotFunctions } from '../../server/src/profile/hotspots';
 import { importProfile } from '../../server/src/profile/import';
 import { findOnPath, perfEvent } from '../../server/src/profile/tools';
-import { fixturesDir } from '../util/paths';
+import { buildWorkload } from '../util/workload';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hakmem-capture-'));
 const binary = join(tmp, 'workload');
@@ -24,17 +24,7 @@ function perfUsable(): string | undefined {
 
 describe('capturing profiles of a real program', () => {
   before(() => {
-    execFileSync('gcc', [
-      '-std=c11',
-      '-O1',
-      '-g',
-      '-fno-omit-frame-pointer',
-      '-fno-inline',
-      '-fno-optimize-sibling-calls',
-      join(fixturesDir, 'profile', 'workload.c'),
-      '-o',
-      binary,
-    ]);
+    buildWorkload(binary);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -14,6 +14,7 @@ import { PerfScriptParser } from '../../server/src/profile/perfScript';
 import { ProfileFormatError } from '../../server/src/profile/sniff';
 import { findOnPath } from '../../server/src/profile/tools';
 import { fixturesDir } from '../util/paths';
+import { buildWorkload } from '../util/workload';
 
 const dir = join(fixturesDir, 'profile');
 const tmp = mkdtempSync(join(tmpdir(), 'hakmem-profile-'));
@@ -112,17 +113,7 @@ describe('perf script importer', () => {
     if (!findOnPath('gcc') || !findOnPath('addr2line')) return t.skip('needs gcc and addr2line (Debian packages gcc, binutils)');
     // Rewrite the committed capture to point at a binary built here from the same source.
     const binary = join(tmp, 'workload');
-    execFileSync('gcc', [
-      '-std=c11',
-      '-O1',
-      '-g',
-      '-fno-omit-frame-pointer',
-      '-fno-inline',
-      '-fno-optimize-sibling-calls',
-      join(dir, 'workload.c'),
-      '-o',
-      binary,
-    ]);
+    buildWorkload(binary);
     const nm = execFileSync('nm', [binary], { encoding: 'utf8' });
     const address = /^([0-9a-f]+) T spin_outer$/m.exec(nm)![1]!;
     const script = `workload 1 [000] 1.000000: 1001001 cpu-clock: \n\t ${(parseInt(address, 16) + 4).toString(16)} spin_outer+0x4 (${binary})\n\n`;
