@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
 import type { Workspace } from '../analysis/workspace';
-import { ALLOCATOR_NAMES, resolveAllocator } from '../bench/allocators';
+import { ALLOCATOR_NAMES, bundledVariant, resolveAllocator } from '../bench/allocators';
 import { readHistory } from '../bench/history';
 import { killAllGroups } from '../bench/process';
 import { CancelledError, runSuite } from '../bench/runner';
@@ -114,7 +114,9 @@ export class EngineRequests {
             available: false,
             hint: a.missing.debianPackage ? `apt-get install ${a.missing.debianPackage}` : `missing ${a.missing.library}`,
           };
-        if (a.preload && !existsSync(a.preload)) return { name, available: false, hint: `make -C ${ws.nativeDir}` };
+        // A bundled variant not built yet is built before the run (a fresh copy of the sample has none built).
+        const buildable = bundledVariant(name) !== undefined && existsSync(join(ws.nativeDir, 'Makefile'));
+        if (a.preload && !existsSync(a.preload) && !buildable) return { name, available: false, hint: `make -C ${ws.nativeDir}` };
         return { name, available: true };
       }),
       envKnobs: [...envKnobs].sort(),
