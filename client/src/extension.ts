@@ -4,7 +4,9 @@ import { Notifications, type ConfigurationSettings } from '../../server/src/prot
 import { BenchmarkLenses } from './benchLenses';
 import { createConfig, CREATE_CONFIG_COMMAND, onReachNotice } from './createConfig';
 import { Benchmarks } from './benchmarks';
+import { BenchmarksWelcome } from './benchmarksWelcome';
 import { createLanguageClient, serverSettings } from './languageClient';
+import { openSampleAllocator, OPEN_SAMPLE_COMMAND } from './sampleAllocator';
 import { HakmemStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -23,13 +25,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = languageClient;
   const benchmarks = new Benchmarks(context, languageClient, status, output);
   const lenses = new BenchmarkLenses(benchmarks);
+  // With no folder or nothing to run, the view is empty and shows its welcome (Open Sample Allocator).
+  const view = new BenchmarksWelcome(benchmarks, async () => (await benchmarks.benchmarks()).benchmarks.length > 0);
   const refresh = (): void => {
     benchmarks.refresh();
     lenses.refresh();
   };
   context.subscriptions.push(
     benchmarks,
-    vscode.window.registerTreeDataProvider('hakmem.benchmarks', benchmarks),
+    view,
+    vscode.window.registerTreeDataProvider('hakmem.benchmarks', view),
     vscode.languages.registerCodeLensProvider(
       [
         { scheme: 'file', language: 'c' },
@@ -74,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('hakmem.showFlamegraph', (name?: string) => benchmarks.flame.reveal(name)),
     vscode.commands.registerCommand('hakmem.refreshBenchmarks', refresh),
     vscode.commands.registerCommand(CREATE_CONFIG_COMMAND, () => createConfig(languageClient, output)),
+    vscode.commands.registerCommand(OPEN_SAMPLE_COMMAND, () => openSampleAllocator(context, output)),
     onReachNotice(languageClient),
   );
   await languageClient.start();

@@ -1,6 +1,8 @@
 // Bundles the extension client, the language server, the CLI and the webview
 // front ends with esbuild, and copies the tree-sitter wasm files beside the
-// server bundle. Entries that do not exist yet are skipped.
+// server bundle, and packages the sample allocator (native/'s sources) beside
+// them. Entries that do not exist yet are skipped.
+import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -84,3 +86,14 @@ copyFileSync(
   join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'),
   join(root, 'server/dist/tree-sitter-c.wasm'),
 );
+
+// The sample allocator travels in server/dist/sample (in the .vsix and the npm
+// package alike), made by the command users run, so the list of what it holds
+// (server/src/init/sample.json) and the copy are the product's own.
+const sample = join(root, 'server/dist/sample');
+rmSync(sample, { recursive: true, force: true });
+const copied = spawnSync(process.execPath, [join(root, 'server/dist/cli.js'), 'init', '--sample', sample], { encoding: 'utf8' });
+if (copied.status !== 0) {
+  console.error(`packaging the sample allocator failed: ${copied.stderr || copied.error?.message}`);
+  process.exit(1);
+}

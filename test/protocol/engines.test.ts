@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Requests } from '../../server/src/protocol';
 import { LspTestClient } from '../util/lspClient';
@@ -101,6 +102,32 @@ describe('engine requests in an untrusted workspace', () => {
     } finally {
       await client.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a window with no folder', () => {
+  it('analyses the open file only, lists no benchmarks and proposes no configuration', async () => {
+    // Started where C sources and the bundled allocator are (the repository): none of it is the user's workspace.
+    const client = new LspTestClient({ cwd: repoRoot });
+    try {
+      await client.initialize(undefined, {}, { trusted: true });
+      const file = join(fixturesDir, 'lint', 'io', 'alloc.c');
+      const uri = pathToFileURL(file).href;
+      await client.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'c', version: 1, text: readFileSync(file, 'utf8') },
+      });
+      const diagnostics = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'hot-path-io'));
+      assert.ok(diagnostics.length > 0);
+      const list = await client.connection.sendRequest(Requests.listBenchmarks);
+      assert.deepEqual(list.benchmarks, []);
+      await assert.rejects(client.connection.sendRequest(Requests.proposeConfig, {}), /needs a folder/);
+      assert.ok(
+        client.logs.some((l) => /^indexed [01] files/.test(l)),
+        `indexed only what is open: ${JSON.stringify(client.logs)}`,
+      );
+    } finally {
+      await client.stop();
     }
   });
 });

@@ -21,11 +21,12 @@ export class LspTestClient {
   readonly logs: string[] = [];
   exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  /** `nodeArgs` go before the server script (e.g. --require of a preload); `env` replaces the environment. */
-  constructor(options: { nodeArgs?: readonly string[]; env?: NodeJS.ProcessEnv } = {}) {
+  /** `nodeArgs` go before the server script (e.g. --require of a preload); `env` replaces the environment; `cwd` is the server's. */
+  constructor(options: { nodeArgs?: readonly string[]; env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
     this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(options.env ? { env: options.env } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     this.child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.child.on('exit', (code, signal) => {
@@ -45,16 +46,17 @@ export class LspTestClient {
   }
 
   async initialize(
-    rootDir: string,
+    rootDir: string | undefined,
     settings: Partial<ServerSettings> = {},
     extra: Omit<InitializationOptions, 'settings'> = {},
   ): Promise<void> {
-    const rootUri = pathToFileURL(rootDir).href;
+    // No folder: an editor window with nothing open (rootUri and workspaceFolders null).
+    const rootUri = rootDir === undefined ? null : pathToFileURL(rootDir).href;
     const initializationOptions: InitializationOptions = { settings, ...extra };
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'ws' }],
+      workspaceFolders: rootUri === null ? null : [{ uri: rootUri, name: 'ws' }],
       capabilities: { window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
       initializationOptions,
     });

@@ -42,6 +42,11 @@ export function nativeDirFor(folder: string): string {
   return bundledNativeDir();
 }
 
+/** The bundled benchmarks, where the allocator they run on is (an installed extension alone has none). */
+function bundledPresets(nativeDir: string): BenchmarkSpec[] {
+  return existsSync(join(nativeDir, 'Makefile')) ? nativePresets(nativeDir) : [];
+}
+
 /** Reads one .hakmem.json's benchmarks; problems come back as errors, never thrown. */
 export function loadBenchWorkspace(configPath: string, nativeDir: string = bundledNativeDir()): BenchWorkspace {
   const root = dirname(configPath);
@@ -50,7 +55,7 @@ export function loadBenchWorkspace(configPath: string, nativeDir: string = bundl
   const section = sections['benchmarks'];
   if (errors.length > 0 || section === undefined) {
     // No benchmarks of its own: the bundled ones, with history kept in this workspace.
-    return { root, configPath, benchmarks: nativePresets(nativeDir), errors, nativeDir };
+    return { root, configPath, benchmarks: bundledPresets(nativeDir), errors, nativeDir };
   }
   const parsed = parseBenchmarksConfig(section, root, nativeDir);
   return { root, configPath, benchmarks: parsed.benchmarks, errors: parsed.errors, nativeDir };
@@ -60,5 +65,5 @@ export function findBenchWorkspace(cwd: string, nativeDir?: string): BenchWorksp
   const configPath = findConfigFile(cwd);
   if (configPath) return loadBenchWorkspace(configPath, nativeDir ?? nativeDirFor(dirname(configPath)));
   const dir = nativeDir ?? nativeDirFor(cwd);
-  return { root: dirname(dir), benchmarks: nativePresets(dir), errors: [], nativeDir: dir };
+  return { root: dirname(dir), benchmarks: bundledPresets(dir), errors: [], nativeDir: dir };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
 import type { Workspace } from '../analysis/workspace';
-import { ALLOCATOR_NAMES, resolveAllocator } from '../bench/allocators';
+import { ALLOCATOR_NAMES, bundledVariant, resolveAllocator } from '../bench/allocators';
 import { readHistory } from '../bench/history';
 import { killAllGroups } from '../bench/process';
 import { CancelledError, runSuite } from '../bench/runner';
@@ -43,7 +43,8 @@ function stamp(): string {
 }
 
 export interface EngineHost {
-  readonly root: () => string;
+  /** The workspace folder; undefined in a window with no folder (no benchmarks, nothing to propose). */
+  readonly root: () => string | undefined;
   readonly workspace: () => Workspace | undefined;
   readonly trusted: () => boolean;
   /** Settles when the current index is complete (answers that read the index wait for it). */
@@ -67,7 +68,7 @@ export class EngineRequests {
     onTypedRequest(c, Requests.locateFunction, (params) => this.locateFunction(params));
     // Only reads the tree: allowed in untrusted workspaces too.
     onTypedRequest(c, Requests.proposeConfig, (_params, token) =>
-      proposeConfig(this.host.root(), { signal: abortSignalOf(token), parallel: false }),
+      proposeConfig(this.folder('Creating .hakmem.json'), { signal: abortSignalOf(token), parallel: false }),
     );
   }
 
@@ -75,8 +76,14 @@ export class EngineRequests {
     killAllGroups();
   }
 
+  private folder(what: string): string {
+    const root = this.host.root();
+    if (root === undefined) throw new ResponseError(2, `${what} needs a folder: open one, or HAKMEM: Open Sample Allocator.`);
+    return root;
+  }
+
   private benchWorkspace(): BenchWorkspace {
-    return findBenchWorkspace(this.host.root());
+    return findBenchWorkspace(this.folder('Benchmarking'));
   }
 
   private requireTrust(what: string): void {
@@ -85,6 +92,7 @@ export class EngineRequests {
 
   private async listBenchmarks(): Promise<ListBenchmarksResult> {
     await this.host.ready();
+    if (this.host.root() === undefined) return { root: '', benchmarks: [], allocators: [], envKnobs: [], configErrors: [] };
     const ws = this.benchWorkspace();
     const envKnobs = new Set<string>();
     const analysed = this.host.workspace();
@@ -106,7 +114,9 @@ export class EngineRequests {
             available: false,
             hint: a.missing.debianPackage ? `apt-get install ${a.missing.debianPackage}` : `missing ${a.missing.library}`,
           };
-        if (a.preload && !existsSync(a.preload)) return { name, available: false, hint: `make -C ${ws.nativeDir}` };
+        // A bundled variant not built yet is built before the run (a fresh copy of the sample has none built).
+        const buildable = bundledVariant(name) !== undefined && existsSync(join(ws.nativeDir, 'Makefile'));
+        if (a.preload && !existsSync(a.preload) && !buildable) return { name, available: false, hint: `make -C ${ws.nativeDir}` };
         return { name, available: true };
       }),
       envKnobs: [...envKnobs].sort(),

@@ -53,6 +53,8 @@ function pathOf(uri: string): string {
 /** The HAKMEM language server: hot-path diagnostics, release-guard quick fixes, config validation. */
 export class HakmemServer {
   private root = process.cwd();
+  /** False in a window with no folder: then only open documents are analysed (the root is no folder of the user's). */
+  private folderOpen = true;
   private settings: ServerSettings = { ...DEFAULT_SETTINGS };
   private lang: CLanguage | undefined;
   private docParser: Parser | undefined;
@@ -139,7 +141,7 @@ export class HakmemServer {
       this.trusted = p.trusted;
     });
     this.engines = new EngineRequests(c, {
-      root: () => this.root,
+      root: () => (this.folderOpen ? this.root : undefined),
       workspace: () => this.workspace,
       trusted: () => this.trusted,
       ready: () => this.ready,
@@ -157,6 +159,7 @@ export class HakmemServer {
   private initialize(params: InitializeParams): InitializeResult {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (folder) this.root = pathOf(folder);
+    else this.folderOpen = false;
     const init = params.initializationOptions as InitializationOptions | undefined;
     this.customReachNotice = init?.reachNotice === true;
     this.settings = { ...DEFAULT_SETTINGS, ...(init?.settings ?? {}) };
@@ -210,7 +213,7 @@ export class HakmemServer {
     const workspace = new Workspace(this.loaded.config, this.lang, this.settings.build, false);
     workspace.setMeasuredHot(this.measuredHotRoots());
     for (const [uri, doc] of this.docs) if (C_FILE.test(uri)) workspace.setText(pathOf(uri), doc.text, doc.liveSyntax);
-    const files = discoverSources(this.loaded.config);
+    const files = this.folderOpen ? discoverSources(this.loaded.config) : [];
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin('HAKMEM: indexing', 0, `${files.length} files`, true);
     progress.token.onCancellationRequested(() => abort.abort());

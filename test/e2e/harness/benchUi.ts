@@ -16,6 +16,26 @@ function benchmarksPane(workbench: Workbench): Locator {
   return workbench.page.locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: VIEW_TITLE }) });
 }
 
+/** Shows the explorer (an empty window starts with the side bar closed). */
+export async function showExplorer(workbench: Workbench): Promise<void> {
+  const header = benchmarksPane(workbench).locator('.pane-header').first();
+  if (await header.isVisible()) return;
+  await workbench.focusWorkbench();
+  await workbench.page.keyboard.press('Control+Shift+E');
+  await header.waitFor({ timeout: UI_TIMEOUT });
+}
+
+/** A button of the Benchmarks view's welcome content (shown while the view has nothing to list), the view expanded. */
+export async function benchmarksWelcomeButton(workbench: Workbench, label: string): Promise<Locator> {
+  await showExplorer(workbench);
+  const pane = benchmarksPane(workbench);
+  const header = pane.locator('.pane-header').first();
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  const button = pane.locator('.welcome-view-content .monaco-button', { hasText: label }).first();
+  await button.waitFor({ timeout: UI_TIMEOUT });
+  return button;
+}
+
 /** Expands the Benchmarks view in the explorer (it starts collapsed below the folder tree) and returns its rows. */
 export async function showBenchmarksView(workbench: Workbench): Promise<Locator> {
   const pane = benchmarksPane(workbench);

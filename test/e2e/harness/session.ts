@@ -29,8 +29,8 @@ export function prepare(): Promise<Prepared> {
 }
 
 export interface SessionOptions {
-  /** Folder opened in the workbench. */
-  folder: string;
+  /** Folder opened in the workbench; none: an empty window, as after installing the extension. */
+  folder: string | undefined;
   workspaceTrust?: boolean;
   settings?: Record<string, unknown>;
 }
@@ -78,7 +78,8 @@ export async function withVSCode(t: SessionOwner, options: SessionOptions, body:
     });
     browser.page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
     const workbench = new Workbench(browser.page);
-    await workbench.open(server.folderUrl(options.folder));
+    if (options.folder === undefined) await workbench.openEmpty(server.url);
+    else await workbench.open(server.folderUrl(options.folder));
     await body({ workbench, server });
   } catch (error) {
     const dir = await saveFailureArtifacts({

@@ -1,7 +1,7 @@
 // The suite tests the packaged extension, never the source tree: it installs
 // hakmem-devtools.vsix, re-packaging it first when sources are newer.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../util/paths';
 import { cacheDir } from './install';
@@ -9,8 +9,23 @@ import { withLock } from './lock';
 
 export const vsixPath = join(repoRoot, 'hakmem-devtools.vsix');
 
+/** The sample allocator's files and folders in native/ (server/src/init/sample.json): packaged too, build/ is not. */
+function sampleSources(): string[] {
+  const list = JSON.parse(readFileSync(join(repoRoot, 'server/src/init/sample.json'), 'utf8')) as { files: string[]; folders: string[] };
+  return [...list.files, ...list.folders].map((p) => join('native', p));
+}
+
 /** What goes into the package; a change to any of these makes the .vsix stale. */
-const PACKAGED_SOURCES = ['package.json', 'client/src', 'server/src', 'server/schema', 'media/src'];
+const PACKAGED_SOURCES = [
+  'package.json',
+  '.vscodeignore',
+  'client/src',
+  'server/src',
+  'server/schema',
+  'server/scripts',
+  'media/src',
+  ...sampleSources(),
+];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

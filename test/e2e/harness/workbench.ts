@@ -28,10 +28,19 @@ export class Workbench {
   constructor(readonly page: Page) {}
 
   async open(url: string): Promise<void> {
+    await this.openEmpty(url);
+    await this.folderShown();
+  }
+
+  /** Opens the workbench with no folder. */
+  async openEmpty(url: string): Promise<void> {
     await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
-    // The explorer lists the folder once the workspace is ready for file search.
+  }
+
+  /** Waits until the explorer lists a folder: the workspace is then ready for file search (also after the window opened one). */
+  async folderShown(): Promise<void> {
     await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   }
 
@@ -226,6 +235,24 @@ export class Workbench {
     const row = this.quickInput().locator('.monaco-list-row', { hasText: title }).first();
     await row.waitFor({ timeout: UI_TIMEOUT });
     await row.click();
+  }
+
+  /**
+   * Answers a folder dialog (showOpenDialog with canSelectFolders). code-server's
+   * dialog is a quick input holding a path: the folder is typed, Enter accepts it.
+   */
+  async chooseFolder(folder: string): Promise<void> {
+    const input = this.quickInput().locator('input.input');
+    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await input.fill(folder.endsWith('/') ? folder : `${folder}/`);
+    // The dialog lists the folder's contents once it has read the typed path; Enter before that may act on the old one.
+    await this.quickInput()
+      .locator('.quick-input-list .monaco-list-row, .quick-input-message')
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT })
+      .catch(() => undefined);
+    await input.press('Enter');
+    await this.quickInput().waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }
 
   /** A notification toast whose text contains `needle`. */
