@@ -5,6 +5,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type Diagnostic,
+  type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
@@ -48,10 +49,10 @@ export class LspTestClient {
     rootDir: string,
     settings: Partial<ServerSettings> = {},
     extra: Omit<InitializationOptions, 'settings'> = {},
-  ): Promise<void> {
+  ): Promise<InitializeResult> {
     const rootUri = pathToFileURL(rootDir).href;
     const initializationOptions: InitializationOptions = { settings, ...extra };
-    await this.connection.sendRequest('initialize', {
+    const result: InitializeResult = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'ws' }],
@@ -59,6 +60,7 @@ export class LspTestClient {
       initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
+    return result;
   }
 
   get pid(): number {
