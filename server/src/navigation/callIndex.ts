@@ -52,31 +52,37 @@ function bySource(a: { path: string; span: Span }, b: { path: string; span: Span
  * to the one in its own file, else to the non-static ones.
  */
 export class CallIndex {
-  /** Function name → calls that reach it (directly or through a macro). */
-  private readonly byTarget = new Map<string, CallSite[]>();
-  /** Macro name → its call sites. */
-  private readonly byMacro = new Map<string, CallSite[]>();
+  /** Function name → calls that reach it (directly or through a macro); made on the first question that needs it. */
+  private sites: { readonly byTarget: Map<string, CallSite[]>; readonly byMacro: Map<string, CallSite[]> } | undefined;
 
-  constructor(readonly definitions: ReadonlyMap<string, readonly Definition[]>) {
-    for (const defs of definitions.values()) {
+  constructor(readonly definitions: ReadonlyMap<string, readonly Definition[]>) {}
+
+  /** Every call site by what it reaches and by the macro it goes through (a definition alone needs neither). */
+  private get calls(): { readonly byTarget: Map<string, CallSite[]>; readonly byMacro: Map<string, CallSite[]> } {
+    if (this.sites) return this.sites;
+    const byTarget = new Map<string, CallSite[]>();
+    const byMacro = new Map<string, CallSite[]>();
+    for (const defs of this.definitions.values()) {
       for (const caller of defs) {
         for (const call of caller.fn.calls) {
           const site: CallSite = { path: caller.path, caller, callee: call.callee, viaMacro: call.viaMacro, span: calleeSpan(call) };
-          if (call.viaMacro) push(this.byMacro, call.callee, site);
-          for (const target of new Set(call.targets)) if (!INTRINSIC.test(target)) push(this.byTarget, target, site);
+          if (call.viaMacro) push(byMacro, call.callee, site);
+          for (const target of new Set(call.targets)) if (!INTRINSIC.test(target)) push(byTarget, target, site);
         }
       }
     }
+    this.sites = { byTarget, byMacro };
+    return this.sites;
   }
 
   /** True when the workspace defines, or calls, a function of this name. */
   knowsFunction(name: string): boolean {
-    return this.definitions.has(name) || this.byTarget.has(name);
+    return this.definitions.has(name) || this.calls.byTarget.has(name);
   }
 
   /** True when some function calls a macro of this name. */
   knowsMacroCall(name: string): boolean {
-    return this.byMacro.has(name);
+    return this.calls.byMacro.has(name);
   }
 
   /** The definitions a use of `name` in `fromPath` means: its own file's (a static function), else the non-static ones. */
@@ -94,7 +100,7 @@ export class CallIndex {
    * none (a function defined outside the workspace), every call of that name.
    */
   callsOf(name: string, definitions: readonly Definition[]): CallSite[] {
-    const sites = this.byTarget.get(name) ?? [];
+    const sites = this.calls.byTarget.get(name) ?? [];
     const wanted = new Set(definitions);
     const matches = (site: CallSite): boolean =>
       wanted.size === 0 ? !this.definitions.has(name) : this.resolve(name, site.path).some((d) => wanted.has(d));
@@ -103,7 +109,7 @@ export class CallIndex {
 
   /** Every call of the macro `name`. */
   macroCalls(name: string): CallSite[] {
-    return [...(this.byMacro.get(name) ?? [])].sort(bySource);
+    return [...(this.calls.byMacro.get(name) ?? [])].sort(bySource);
   }
 
   /** Who calls the function at `definition` (or the external function `name`), grouped by calling function. */

@@ -1,6 +1,7 @@
 import type { FileFacts, Span } from '../facts/types';
 import { LineIndex } from '../facts/text';
 import type { HotPathModel } from '../hotpath/graph';
+import type { CallIndex } from './callIndex';
 
 /** What navigation reads from the analysed workspace (the analysis Workspace provides it). */
 export interface IndexedWorkspace {
@@ -74,7 +75,7 @@ export function wordAt(path: string, text: string, line: number, character: numb
  */
 export function symbolAt(
   ws: IndexedWorkspace,
-  index: { knowsFunction(name: string): boolean; knowsMacroCall(name: string): boolean },
+  index: Pick<CallIndex, 'definitions' | 'knowsFunction' | 'knowsMacroCall'>,
   path: string,
   line: number,
   character: number,
@@ -101,7 +102,10 @@ export function symbolAt(
   const at = text === undefined ? undefined : wordAt(path, text, line, character);
   if (!at || text === undefined) return undefined;
   const before = lineIndexOf(path, text).lineText(line).slice(0, at.span.column);
-  if (DEFINE_BEFORE.test(before) || index.knowsMacroCall(at.word)) return { kind: 'macro', name: at.word, span: at.span };
+  // The cheap answers first: knowing the calls indexes every call site of the workspace.
+  if (DEFINE_BEFORE.test(before)) return { kind: 'macro', name: at.word, span: at.span };
+  if (index.definitions.has(at.word)) return { kind: 'function', name: at.word, span: at.span };
+  if (index.knowsMacroCall(at.word)) return { kind: 'macro', name: at.word, span: at.span };
   if (index.knowsFunction(at.word)) return { kind: 'function', name: at.word, span: at.span };
   return undefined;
 }
