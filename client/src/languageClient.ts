@@ -27,6 +27,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'c' },
+      // VS Code opens .h files as C++: headers hold inline functions and macros the navigation and hovers serve too.
+      { scheme: 'file', pattern: '**/*.{h,inc}' },
       { scheme: 'file', pattern: '**/.hakmem.json' },
     ],
     synchronize: {

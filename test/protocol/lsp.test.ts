@@ -126,7 +126,11 @@ describe('language server over stdio', () => {
       textDocument: { uri: allocUri },
       position: { line, character: 'static void *superslab_'.length },
     })) as Hover;
-    assert.match(JSON.stringify(hover.contents), /on the hot path.*malloc → tiny_refill → superslab_refill/);
+    // The chain, each step a link to where it is defined or called.
+    assert.match(
+      (hover.contents as { value: string }).value,
+      /on the hot path[\s\S]*\[malloc\]\(file:[^)]+\) → \[tiny_refill\]\(file:[^)]+\) → \[superslab_refill\]\(file:[^)]+\)/,
+    );
   });
 
   it('reports a broken .hakmem.json on the file, naming the key, and clears it when fixed', async () => {

@@ -5,6 +5,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type Diagnostic,
+  type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
@@ -49,11 +50,11 @@ export class LspTestClient {
     rootDir: string | undefined,
     settings: Partial<ServerSettings> = {},
     extra: Omit<InitializationOptions, 'settings'> = {},
-  ): Promise<void> {
+  ): Promise<InitializeResult> {
     // No folder: an editor window with nothing open (rootUri and workspaceFolders null).
     const rootUri = rootDir === undefined ? null : pathToFileURL(rootDir).href;
     const initializationOptions: InitializationOptions = { settings, ...extra };
-    await this.connection.sendRequest('initialize', {
+    const result: InitializeResult = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootUri === null ? null : [{ uri: rootUri, name: 'ws' }],
@@ -61,6 +62,7 @@ export class LspTestClient {
       initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
+    return result;
   }
 
   get pid(): number {

@@ -240,8 +240,3 @@ export function computeHotPath(files: Iterable<FileFacts>, options: HotPathOptio
     for (const def of definitions.get(name) ?? []) for (const path of def.fn.decisionReads ?? []) hotReads.add(path);
   return { definitions, cold, hot, fast, internal, hotReads, entryPoints };
 }
-
-/** "malloc → hak_alloc → refill" */
-export function describeChain(info: ReachInfo): string {
-  return [info.root, ...info.chain.map((s) => s.callee)].join(' → ');
-}

@@ -1,14 +1,32 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Workspace } from '../analysis/workspace';
+import { chainLocations } from '../analysis/findings';
 import type { Span } from '../facts/types';
-import { describeChain } from '../hotpath/graph';
-import { rangeOf } from './diagnostics';
+import type { HotPathModel, ReachInfo } from '../hotpath/graph';
+import { rangeOf, uriOf } from './diagnostics';
 
 function contains(span: Span, line: number, character: number): boolean {
   if (line < span.line || line > span.endLine) return false;
   if (line === span.line && character < span.column) return false;
   if (line === span.endLine && character > span.endColumn) return false;
   return true;
+}
+
+/** A file URI that opens at a 1-based line and column (the `#L12,5` fragment VS Code's link opener reads). */
+function linkTo(path: string, span: Span): string {
+  return `${uriOf(path).replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'))}#L${span.line + 1},${span.column + 1}`;
+}
+
+/**
+ * The chain as markdown links: the root to its definition, each next function
+ * to the call that reaches it — "[malloc](…) → [hak_alloc](…) → [refill](…)".
+ */
+export function chainMarkdown(info: ReachInfo, model: HotPathModel): string {
+  const steps = chainLocations(info, model);
+  const rootLinked = steps.length > info.chain.length;
+  const names = [info.root, ...info.chain.map((s) => s.callee)];
+  const places = rootLinked ? steps : [undefined, ...steps];
+  return names.map((name, i) => (places[i] ? `[${name}](${linkTo(places[i].path, places[i].span)})` : name)).join(' → ');
 }
 
 /** Explains whether the function under the cursor (its definition or a call to it) is hot, and why. */
@@ -51,11 +69,11 @@ export function hoverAt(
       : hot.slow
         ? `slow path: ${hot.slow.condition} (line ${hot.slow.line + 1})`
         : 'slow path';
-    text = `**${name}** is on the hot path${measured} (${path})\n\n${describeChain(fast ?? hot)}`;
+    text = `**${name}** is on the hot path${measured} (${path})\n\n${chainMarkdown(fast ?? hot, model)}`;
   } else if (cold) {
     text = `**${name}** is cold (${cold}); hot-path rules skip it`;
   } else if (model.internal.has(name)) {
-    text = `**${name}** is inside the allocator but only reached through cold functions\n\n${describeChain(model.internal.get(name)!)}`;
+    text = `**${name}** is inside the allocator but only reached through cold functions\n\n${chainMarkdown(model.internal.get(name)!, model)}`;
   } else {
     text = `**${name}** is not reachable from an allocator entry point`;
   }

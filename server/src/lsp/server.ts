@@ -26,6 +26,7 @@ import { DIAGNOSTIC_SOURCE, findingToDiagnostic, inactiveDiagnostics, uriOf } fr
 import { OpenDocument } from './documents';
 import { EngineRequests, MEASURED_HOT_SELF_PCT } from './engines';
 import { hoverAt } from './hover';
+import { NavigationHandlers } from './navigation';
 import { profileLenses } from './profileLenses';
 import { reachNotice } from '../hotpath/reachNotice';
 import {
@@ -148,6 +149,15 @@ export class HakmemServer {
       measuredHotChanged: (all) => this.setMeasured(all),
     });
     this.engines.register();
+    new NavigationHandlers(c, {
+      root: () => this.root,
+      workspace: () => this.workspace,
+      current: async () => {
+        await this.ready;
+        // An edit typed just before the request is answered from, not from the text before it.
+        this.flushDirty();
+      },
+    }).register();
     c.onShutdown(() => {
       this.engines?.dispose();
       this.indexAbort?.abort();
@@ -171,6 +181,9 @@ export class HakmemServer {
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        callHierarchyProvider: true,
       },
       serverInfo: { name: 'hakmem-language-server', version: '0.1.0' },
     };
@@ -358,23 +371,26 @@ export class HakmemServer {
     this.dirty.add(uri);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const ws = this.workspace;
-      if (!ws || !this.docParser) return;
-      const changed: string[] = [];
-      for (const uri of this.dirty) {
-        const doc = this.docs.get(uri);
-        if (!doc) continue;
-        try {
-          changed.push(...ws.setText(pathOf(uri), doc.text, doc.liveSyntax));
-        } catch (e) {
-          this.connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`);
-        }
+    setImmediate(() => this.flushDirty());
+  }
+
+  /** Analyses the open documents edited since the last flush, and publishes what changed. */
+  private flushDirty(): void {
+    this.flushScheduled = false;
+    const ws = this.workspace;
+    if (!ws || !this.docParser || this.dirty.size === 0) return;
+    const changed: string[] = [];
+    for (const uri of this.dirty) {
+      const doc = this.docs.get(uri);
+      if (!doc) continue;
+      try {
+        changed.push(...ws.setText(pathOf(uri), doc.text, doc.liveSyntax));
+      } catch (e) {
+        this.connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-      this.dirty.clear();
-      this.afterAnalysis(changed);
-    });
+    }
+    this.dirty.clear();
+    this.afterAnalysis(changed);
   }
 
   /** Publishes what changed; when the hot set itself moved, every file may have changed. */
