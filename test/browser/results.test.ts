@@ -110,7 +110,7 @@ describe('results page in Chromium', () => {
     assert.ok(x2 >= x1 && Number.isFinite(x1), 'the whisker spans the interval');
     assert.equal(await page.locator('#bars .sample').count(), 10);
     const verdict = await page.locator('#verdicts li').first().textContent();
-    assert.match(verdict ?? '', /(faster|slower|no significant change)/);
+    assert.match(verdict ?? '', /(faster|slower|equivalent|undecided)/);
     assert.match(verdict ?? '', /95% CI/);
     assert.match(verdict ?? '', /p = /);
     assert.equal(await page.locator('#trend .trend-line').count(), 2);
