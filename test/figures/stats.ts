@@ -3,7 +3,8 @@
 // runs, by true shift and noise: detection rate, false-alarm rate, runs used.
 // Then, on the bundled benchmarks (real runs, hakmem vs glibc, quick
 // arguments), how much pairing narrowed the interval.
-//   node out/test/figures/stats.js [trials] [--no-real] [--real-runs N]
+//   node out/test/figures/stats.js [trials] [--no-simulation] [--no-real] [--real-runs N] [--full]
+// (--full: the benchmarks' own arguments instead of their quick ones)
 import { estimateOf } from '../../server/src/bench/design';
 import { runSuite } from '../../server/src/bench/runner';
 import { findBenchWorkspace } from '../../server/src/bench/workspace';
@@ -12,8 +13,9 @@ import { fixedOutcome, quantileOfRuns, sequentialOutcome, tally, type Scenario, 
 import { join } from 'node:path';
 
 const argv = process.argv.slice(2);
-const trials = Number(argv.find((a) => /^\d+$/.test(a)) ?? 400);
-const realRuns = Number(argv[argv.indexOf('--real-runs') + 1] ?? 10) || 10;
+const trials = Number(argv.find((a, i) => /^\d+$/.test(a) && argv[i - 1] !== '--real-runs') ?? 400);
+const realAt = argv.indexOf('--real-runs');
+const realRuns = realAt >= 0 ? Number(argv[realAt + 1]) || 10 : 10;
 const DRIFT = 0.05; // the machine slows by 5% from the first run to the last
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -79,7 +81,9 @@ function simulationTable(): void {
 
 async function pairingOnBundled(): Promise<void> {
   const ws = findBenchWorkspace(join(repoRoot, 'native'));
-  console.log(`\npairing on the bundled benchmarks: hakmem vs glibc, quick arguments, ${realRuns} fixed rounds each (real runs)`);
+  const quick = !argv.includes('--full');
+  const which = quick ? 'quick arguments' : 'their own arguments';
+  console.log(`\npairing on the bundled benchmarks: hakmem vs glibc, ${which}, ${realRuns} fixed rounds each (real runs)`);
   console.log('benchmark       paired SE  unpaired SE  interval narrower by  ratio');
   for (const benchmark of ws.benchmarks) {
     const result = await runSuite({
@@ -89,7 +93,7 @@ async function pairingOnBundled(): Promise<void> {
       fixedRuns: true,
       warmup: 1,
       timeoutMs: 120_000,
-      quick: true,
+      quick,
       nativeDir: ws.nativeDir,
       signal: new AbortController().signal,
     });
@@ -112,7 +116,7 @@ async function pairingOnBundled(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  simulationTable();
+  if (!argv.includes('--no-simulation')) simulationTable();
   if (!argv.includes('--no-real')) await pairingOnBundled();
 }
 
