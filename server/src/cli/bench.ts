@@ -94,7 +94,14 @@ function integer(flags: Flags, name: string, fallback: number, min: number, max:
 const DEFAULT_BUDGET_RUNS = 30;
 const MAX_BUDGET_RUNS = 1000;
 
-/** --budget N (runs) or --budget 90s (seconds, the runs then capped at MAX_BUDGET_RUNS); --runs N is --budget N. */
+/**
+ * Runs a seconds budget allows at most unless --runs says otherwise: the design
+ * plans its looks over them, and a plan far longer than needed makes the early
+ * looks (which spend almost no alpha) too strict to stop on.
+ */
+const SECONDS_BUDGET_RUNS = 100;
+
+/** --budget N (runs) or --budget 90s (seconds, with at most SECONDS_BUDGET_RUNS runs or --runs); --runs N is --budget N. */
 function budget(flags: Flags): { runs: number; seconds?: number } {
   const raw = last(flags, '--budget');
   if (raw === undefined) return { runs: integer(flags, '--runs', DEFAULT_BUDGET_RUNS, 1, MAX_BUDGET_RUNS) };
@@ -102,7 +109,7 @@ function budget(flags: Flags): { runs: number; seconds?: number } {
   if (seconds) {
     const s = Number(seconds[1]);
     if (!(s > 0)) throw new UsageError(`--budget in seconds must be above 0, not '${raw}'`);
-    return { runs: integer(flags, '--runs', MAX_BUDGET_RUNS, 1, MAX_BUDGET_RUNS), seconds: s };
+    return { runs: integer(flags, '--runs', SECONDS_BUDGET_RUNS, 1, MAX_BUDGET_RUNS), seconds: s };
   }
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_BUDGET_RUNS)
