@@ -116,6 +116,8 @@ describe('results page in Chromium', () => {
     assert.equal(await page.locator('#trend .trend-line').count(), 2);
     assert.equal(await page.locator('#trend .trend-point').count(), 4);
     assert.equal(await page.locator('#summary-table tr').count(), 3);
+    // How many runs were used, why the run stopped, how it was measured: under the verdicts.
+    assert.match((await page.locator('#design').textContent()) ?? '', /runs used: 5 per series \(budget 5 runs\); .*A\/B back to back/);
     assert.deepEqual(problems, []);
     await page.close();
   });
