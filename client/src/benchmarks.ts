@@ -126,14 +126,29 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     return pick?.label;
   }
 
-  private settings(): { runs: number; timeoutSeconds: number; noiseThreshold: number; allocators: string[] } {
+  private settings(): Pick<
+    RunBenchmarkParams,
+    'runs' | 'timeoutSeconds' | 'noiseThreshold' | 'budgetSeconds' | 'fixedRuns' | 'warmup' | 'pinCpus' | 'discardFirstOutlier'
+  > & { allocators: string[] } {
     const c = vscode.workspace.getConfiguration('hakmem.benchmark');
+    const pin = c.get<string>('pinCpus', '').trim();
     return {
-      runs: c.get<number>('runs', 10),
+      runs: c.get<number>('runs', 30),
+      budgetSeconds: c.get<number>('budgetSeconds', 0),
+      fixedRuns: c.get<boolean>('fixedRuns', false),
+      warmup: c.get<number>('warmup', 1),
+      ...(pin ? { pinCpus: pin } : {}),
+      discardFirstOutlier: c.get<boolean>('discardFirstOutlier', false),
       timeoutSeconds: c.get<number>('timeoutSeconds', 120),
       noiseThreshold: c.get<number>('noiseThreshold', 1),
       allocators: c.get<string[]>('allocators', ['hakmem', 'system', 'mimalloc', 'jemalloc', 'tcmalloc']),
     };
+  }
+
+  /** The run parameters the settings give (the budget, the design, the noise reduction). */
+  private runSettings(): Omit<RunBenchmarkParams, 'benchmark' | 'allocators'> {
+    const { allocators: _ignored, ...rest } = this.settings();
+    return rest;
   }
 
   /** Runs under our allocator; the verdict compares with the baseline from history (or the other allocators given). */
@@ -141,13 +156,10 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     if (!requireTrust('Running a benchmark')) return;
     const benchmark = await this.pickBenchmark(given);
     if (!benchmark) return;
-    const s = this.settings();
     await this.execute({
       benchmark,
       allocators: allocators ?? ['hakmem'],
-      runs: s.runs,
-      timeoutSeconds: s.timeoutSeconds,
-      noiseThreshold: s.noiseThreshold,
+      ...this.runSettings(),
       ...extra,
     });
   }
@@ -170,9 +182,7 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     await this.execute({
       benchmark,
       allocators: picks.map((p) => p.label),
-      runs: s.runs,
-      timeoutSeconds: s.timeoutSeconds,
-      noiseThreshold: s.noiseThreshold,
+      ...this.runSettings(),
     });
   }
 
@@ -206,7 +216,9 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
     this.running?.cancel();
     const cancel = new vscode.CancellationTokenSource();
     this.running = cancel;
-    this.log.info(`running ${params.benchmark} under ${params.allocators.join(', ')} (${params.runs} runs)`);
+    this.log.info(
+      `running ${params.benchmark} under ${params.allocators.join(', ')} (budget ${params.runs} runs${params.budgetSeconds ? ` or ${params.budgetSeconds} s` : ''}${params.fixedRuns ? ', fixed' : ''})`,
+    );
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `HAKMEM: ${params.benchmark}`, cancellable: true },
@@ -218,6 +230,7 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
       this.showBuildProblems(result.buildProblems);
       this.status.setVerdict(result.headline, result.warning !== undefined);
       this.log.info(result.headline);
+      if (result.results.design) this.log.info(result.results.design.reason);
       this.results.show(result.results);
       if (result.error) void vscode.window.showErrorMessage(`HAKMEM: ${result.error}`);
       else if (result.warning) {

@@ -81,7 +81,11 @@ describe('hakmem bench', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /series\s+median ops\/s\s+95% CI of median/);
     assert.match(r.stdout, /^system\s+\S+/m);
-    assert.match(r.stdout, /mimalloc (is [\d.]+× (faster|slower) than glibc|vs glibc: no significant change)/);
+    assert.match(
+      r.stdout,
+      /mimalloc (is [\d.]+× (faster|slower) than glibc|is equivalent within ±1% to glibc|vs glibc: undecided after \d+ runs)/,
+    );
+    assert.match(r.stdout, /^runs used: 3 per series \(budget 3 runs\); /m);
   });
 
   it('run reports a crash with the signal and exits 1', () => {
@@ -126,7 +130,7 @@ describe('hakmem bench', () => {
     );
     const same = cli(['compare', join(dir, 'a.json'), join(dir, 'a.json'), '--fail-on-regression', '1']);
     assert.equal(same.status, 0);
-    assert.match(same.stdout, /no significant change/);
+    assert.match(same.stdout, /is equivalent within ±1%|undecided after/);
     // A history file works as input too.
     assert.equal(cli(['compare', historyPath(ws), join(dir, 'b.json'), '--fail-on-regression', '5']).status, 1);
   });

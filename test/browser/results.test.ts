@@ -100,12 +100,14 @@ describe('results page in Chromium', () => {
     assert.ok(x2 >= x1 && Number.isFinite(x1), 'the whisker spans the interval');
     assert.equal(await page.locator('#bars .sample').count(), 10);
     const verdict = await page.locator('#verdicts li').first().textContent();
-    assert.match(verdict ?? '', /(faster|slower|no significant change)/);
+    assert.match(verdict ?? '', /(faster|slower|equivalent|undecided)/);
     assert.match(verdict ?? '', /95% CI/);
     assert.match(verdict ?? '', /p = /);
     assert.equal(await page.locator('#trend .trend-line').count(), 2);
     assert.equal(await page.locator('#trend .trend-point').count(), 4);
     assert.equal(await page.locator('#summary-table tr').count(), 3);
+    // How many runs were used, why the run stopped, how it was measured: under the verdicts.
+    assert.match((await page.locator('#design').textContent()) ?? '', /runs used: 5 per series \(budget 5 runs\); .*A\/B back to back/);
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -1,43 +1,123 @@
-// Figures for the benchmark verdict: how often identical distributions are
-// called a change (false positives), how often a real 3% shift is detected by
-// number of runs, and what one comparison costs.
-//   node out/test/figures/stats.js [trials]
-import { compareSamples, normalSource, seededRandom } from '../../server/src/bench/stats';
+// Figures for the benchmark verdict: fixed-N (the Mann-Whitney / bootstrap rule
+// at 10 and 30 runs) against the group-sequential design with a budget of 30
+// runs, by true shift and noise: detection rate, false-alarm rate, runs used.
+// Then, on the bundled benchmarks (real runs, hakmem vs glibc, quick
+// arguments), how much pairing narrowed the interval.
+//   node out/test/figures/stats.js [trials] [--no-simulation] [--no-real] [--real-runs N] [--full]
+// (--full: the benchmarks' own arguments instead of their quick ones)
+import { estimateOf } from '../../server/src/bench/design';
+import { runSuite } from '../../server/src/bench/runner';
+import { findBenchWorkspace } from '../../server/src/bench/workspace';
+import { repoRoot } from '../util/paths';
+import { fixedOutcome, quantileOfRuns, sequentialOutcome, tally, type Scenario, type Tally } from '../util/benchSim';
+import { join } from 'node:path';
 
-const trials = Number(process.argv[2] ?? 1000);
-const gaussian = normalSource(seededRandom(12345));
-
-function noisy(n: number, center: number, cv: number): number[] {
-  return Array.from({ length: n }, () => center * (1 + cv * gaussian()));
-}
-
-function rate(n: number, shift: number, cv: number): { called: number; ms: number } {
-  let called = 0;
-  const start = process.hrtime.bigint();
-  for (let t = 0; t < trials; t++) {
-    if (compareSamples(noisy(n, 1e6, cv), noisy(n, 1e6 * (1 + shift), cv)).verdict !== 'no significant change') called++;
-  }
-  const ms = Number(process.hrtime.bigint() - start) / 1e6 / trials;
-  return { called: called / trials, ms };
-}
+const argv = process.argv.slice(2);
+const trials = Number(argv.find((a, i) => /^\d+$/.test(a) && argv[i - 1] !== '--real-runs') ?? 400);
+const realAt = argv.indexOf('--real-runs');
+const realRuns = realAt >= 0 ? Number(argv[realAt + 1]) || 10 : 10;
+const DRIFT = 0.05; // the machine slows by 5% from the first run to the last
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-console.log(`verdict rule: Mann-Whitney p < 0.05 and the 95% bootstrap CI (2000 resamples) of the ratio wholly beyond ±1%`);
-console.log(`${trials} simulated comparisons per row, normal noise\n`);
-console.log('runs  noise CV  true shift  called a change  ms per comparison');
-for (const [n, shift, cv] of [
-  [10, 0, 0.02],
-  [10, 0, 0.05],
-  [10, 0.03, 0.02],
-  [15, 0.03, 0.02],
-  [20, 0.03, 0.02],
-  [25, 0.03, 0.02],
-  [30, 0.03, 0.02],
-  [10, 0.05, 0.02],
-  [10, 0.1, 0.05],
-] as const) {
-  const r = rate(n, shift, cv);
+
+function rates(t: Tally, shift: number): { detect: string; falseAlarm: string } {
+  const n = t.faster + t.slower + t.equivalent + t.undecided;
+  if (shift === 0) return { detect: '—', falseAlarm: pct((t.faster + t.slower) / n) };
+  return { detect: pct(t.faster / n), falseAlarm: pct(t.slower / n) };
+}
+
+function simulationTable(): void {
+  console.log(`${trials} simulated comparisons per cell, normal noise, ${DRIFT * 100}% linear drift over the run, ±1% threshold`);
+  console.log('fixed N: Mann-Whitney p < 0.05 and the bootstrap interval of the Hodges-Lehmann ratio beyond ±1% (unpaired)');
+  console.log("sequential: budget 30 runs, looks at 5,10,…,30, Lan-DeMets O'Brien-Fleming spending, paired repeated CIs\n");
+  const head = [
+    'shift',
+    'CV',
+    'N=10 detect',
+    'N=10 false',
+    'N=30 detect',
+    'N=30 false',
+    'seq detect',
+    'seq false',
+    'seq equiv',
+    'seq median runs',
+    'seq p90 runs',
+  ];
+  console.log(head.map((h, i) => (i < 2 ? h.padStart(6) : h.padStart(12))).join(' '));
+  let seed = 1;
+  for (const cv of [0.01, 0.02, 0.05]) {
+    for (const shift of [0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1]) {
+      const at = (budget: number): Scenario => ({ shift, cv, budget, drift: DRIFT });
+      const f10 = rates(
+        tally(trials, seed++, (g) => fixedOutcome(at(10), g)),
+        shift,
+      );
+      const f30 = rates(
+        tally(trials, seed++, (g) => fixedOutcome(at(30), g)),
+        shift,
+      );
+      const seqTally = tally(trials, seed++, (g) => sequentialOutcome(at(30), g));
+      const seq = rates(seqTally, shift);
+      const row = [
+        pct(shift),
+        pct(cv),
+        f10.detect,
+        f10.falseAlarm,
+        f30.detect,
+        f30.falseAlarm,
+        seq.detect,
+        seq.falseAlarm,
+        pct(seqTally.equivalent / trials),
+        String(quantileOfRuns(seqTally.runs, 0.5)),
+        String(quantileOfRuns(seqTally.runs, 0.9)),
+      ];
+      console.log(row.map((c, i) => (i < 2 ? c.padStart(6) : c.padStart(12))).join(' '));
+    }
+  }
   console.log(
-    `${String(n).padStart(4)}  ${pct(cv).padStart(8)}  ${pct(shift).padStart(10)}  ${pct(r.called).padStart(15)}  ${r.ms.toFixed(2).padStart(17)}`,
+    '\nfixed N always uses all N runs; "detect" = called faster for a positive shift, "false" = called a change at 0 or the wrong direction',
   );
 }
+
+async function pairingOnBundled(): Promise<void> {
+  const ws = findBenchWorkspace(join(repoRoot, 'native'));
+  const quick = !argv.includes('--full');
+  const which = quick ? 'quick arguments' : 'their own arguments';
+  console.log(`\npairing on the bundled benchmarks: hakmem vs glibc, ${which}, ${realRuns} fixed rounds each (real runs)`);
+  console.log('benchmark       paired SE  unpaired SE  interval narrower by  ratio');
+  for (const benchmark of ws.benchmarks) {
+    const result = await runSuite({
+      benchmark,
+      allocators: ['hakmem', 'system'],
+      runs: realRuns,
+      fixedRuns: true,
+      warmup: 1,
+      timeoutMs: 120_000,
+      quick,
+      nativeDir: ws.nativeDir,
+      signal: new AbortController().signal,
+    });
+    const [glibc, hakmem] = [
+      result.records.find((r) => r.allocator.name === 'system'),
+      result.records.find((r) => r.allocator.name === 'hakmem'),
+    ];
+    if (!glibc || !hakmem) {
+      console.log(`${benchmark.name.padEnd(14)}  could not run: ${result.error ?? result.failures.map((f) => f.message).join('; ')}`);
+      continue;
+    }
+    const se = (paired: boolean): number => estimateOf({ baseline: glibc.samples, candidate: hakmem.samples, paired }, false).standardError;
+    const p = se(true);
+    const u = se(false);
+    console.log(
+      `${benchmark.name.padEnd(14)}  ${p.toFixed(4).padStart(9)}  ${u.toFixed(4).padStart(11)}  ${pct(1 - p / u).padStart(20)}  ${Math.exp(estimateOf({ baseline: glibc.samples, candidate: hakmem.samples, paired: true }, false).logRatio).toFixed(2)}×`,
+    );
+  }
+  console.log('SE: standard error of the mean log ratio hakmem/glibc; the interval width is proportional to it');
+}
+
+async function main(): Promise<void> {
+  if (!argv.includes('--no-simulation')) simulationTable();
+  if (!argv.includes('--no-real')) await pairingOnBundled();
+}
+
+void main();

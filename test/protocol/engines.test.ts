@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import type { BenchRecord } from '../../server/src/bench/record';
 import { Requests } from '../../server/src/protocol';
 import { LspTestClient } from '../util/lspClient';
 import { fixturesDir, repoRoot } from '../util/paths';
@@ -48,6 +49,46 @@ describe('engine requests over the protocol', () => {
     );
   });
 
+  it('stops early on a large difference: hakmem vs glibc on larson is decided faster before the budget is spent', async () => {
+    const budget = 30;
+    const result = await client.connection.sendRequest(Requests.runBenchmark, {
+      benchmark: 'larson',
+      allocators: ['hakmem', 'system'],
+      runs: budget,
+      timeoutSeconds: 120,
+      noiseThreshold: 1,
+      quick: true,
+      pinCpus: '0',
+      discardFirstOutlier: true,
+    });
+    const [c] = result.results.comparisons.filter((x) => x.against === 'suite');
+    assert.equal(c?.decision, 'faster', c?.words.detail);
+    assert.equal(c.paired, true);
+    const design = result.results.design!;
+    assert.equal(design.kind, 'group-sequential');
+    assert.equal(design.stopped, 'decided');
+    assert.ok(design.runsUsed < budget, `used ${design.runsUsed} of ${budget} runs`);
+    assert.ok(design.spentAlpha > 0 && design.spentAlpha < 0.05, `alpha spent ${design.spentAlpha}`);
+    assert.ok(
+      design.looks.some((l) => !l.taken),
+      'later looks were not needed',
+    );
+    assert.match(result.results.designLines!.join('\n'), /stopped after \d+ of 30 runs: every comparison decided at look \d of 6/);
+    // The history says how it was measured: pinned, the outlier rule, runs used and why it stopped.
+    const lines = readFileSync(join(dir, '.hakmem', 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    const larson = lines.map((l) => JSON.parse(l) as BenchRecord).filter((r) => r.benchmark === 'larson');
+    assert.equal(larson.length, 2);
+    for (const r of larson) {
+      assert.equal(r.version, 1, 'older readers still read it');
+      assert.equal(r.noise?.pinnedCpus, '0');
+      assert.equal(r.noise?.discardFirstOutlier, true);
+      assert.equal(r.use?.stopped, 'decided');
+      assert.equal(r.samples.length + (r.discarded?.length ?? 0), design.runsUsed);
+    }
+  });
+
   it('runs a benchmark: records, a comparison with its verdict, and history', async () => {
     const result = await client.connection.sendRequest(Requests.runBenchmark, {
       benchmark: 'fixed_size',
@@ -60,13 +101,17 @@ describe('engine requests over the protocol', () => {
     assert.equal(result.results.type, 'results');
     assert.equal(result.results.comparisons.length, 1);
     assert.ok(['faster', 'slower', 'no significant change'].includes(result.results.comparisons[0]!.verdict));
+    assert.ok(['faster', 'slower', 'equivalent', 'undecided'].includes(result.results.comparisons[0]!.decision));
     // The status bar line names the benchmark; hakmem, the allocator under development, is the subject.
-    assert.match(result.headline, /^fixed_size: (hakmem [\d.]+× (faster|slower) than glibc|no significant change)( · noisy)?$/);
+    assert.match(
+      result.headline,
+      /^fixed_size: (hakmem [\d.]+× (faster|slower) than glibc|equivalent within ±1%|no decided change)( · noisy)?$/,
+    );
     const history = readFileSync(join(dir, '.hakmem', 'history.jsonl'), 'utf8')
       .trim()
-      .split('\n');
+      .split('\n')
+      .filter((line) => (JSON.parse(line) as { benchmark: string }).benchmark === 'fixed_size');
     assert.equal(history.length, 2);
-    for (const line of history) assert.equal((JSON.parse(line) as { benchmark: string }).benchmark, 'fixed_size');
   });
 
   it("opens a profile file, and locates a frame's function in the index", async () => {

@@ -103,6 +103,13 @@ describe('Mann-Whitney U', () => {
     assert.ok(Math.abs(normalUpperTail(1.959964) - 0.025) < 1e-6);
     assert.ok(Math.abs(normalUpperTail(0) - 0.5) < 1e-9);
   });
+
+  it('normal tail keeps its relative precision far out (the early looks of the sequential design live there)', () => {
+    // P(Z > 5) = 2.866515718791939e-7, P(Z > 1) = 0.15865525393145707
+    assert.ok(Math.abs(normalUpperTail(5) / 2.866515718791939e-7 - 1) < 1e-9);
+    assert.ok(Math.abs(normalUpperTail(1) - 0.15865525393145707) < 1e-12);
+    assert.ok(Math.abs(normalUpperTail(-1) - (1 - 0.15865525393145707)) < 1e-12);
+  });
 });
 
 describe('verdict', () => {

@@ -59,12 +59,24 @@ describe('verdict sentences', () => {
     assert.match(verdictSentence(c), /^hakmem is 1\.42× faster than glibc \(\+42\.\d%, /);
   });
 
-  it('no change: says so, with the rule a change must pass', () => {
+  it('no change, measured: "equivalent within ±1%" when the whole interval lies inside the threshold', () => {
     const c = compareRecords(mimalloc, hakmem);
-    assert.equal(c.verdict, 'no significant change');
+    assert.equal(c.verdict, 'no significant change', 'older readers still see no change');
+    assert.equal(c.decision, 'equivalent');
     assert.match(
       verdictSentence(c),
-      /^hakmem vs mimalloc: no significant change \(−0\.\d%, 95% CI .*; a change needs p < 0\.05 and the whole interval beyond ±1%\)$/,
+      /^hakmem is equivalent within ±1% to mimalloc \(−0\.\d%, 95% CI .*; the whole interval lies inside ±1%\)$/,
+    );
+  });
+
+  it('no change, unresolved: "undecided after N runs", with about how many runs would decide', () => {
+    const wide = series('mimalloc', 100.6e6, 0.04);
+    const c = compareRecords(wide, hakmem);
+    assert.equal(c.decision, 'undecided');
+    assert.ok(typeof c.runsNeeded === 'number' && c.runsNeeded > 10, `runs needed: ${c.runsNeeded}`);
+    assert.match(
+      verdictSentence(c),
+      /^hakmem vs mimalloc: undecided after 10 runs \(.*; the change is below what this machine can resolve in 10 runs; it would need about \d+ runs\)$/,
     );
   });
 
@@ -83,8 +95,10 @@ describe('the headline', () => {
     assert.equal(headline('larson', all, 4, false), 'larson: hakmem 2.06× slower than tcmalloc');
   });
 
-  it('says "no significant change" when nothing is significant', () => {
-    assert.equal(headline('larson', [compareRecords(mimalloc, hakmem)], 2, false), 'larson: no significant change');
+  it('says "equivalent" when every comparison is, and "no decided change" when some are undecided', () => {
+    assert.equal(headline('larson', [compareRecords(mimalloc, hakmem)], 2, false), 'larson: equivalent within ±1%');
+    const wide = series('mimalloc', 100.6e6, 0.04);
+    assert.equal(headline('larson', [compareRecords(wide, hakmem)], 2, false), 'larson: no decided change');
   });
 
   it('marks a noisy run', () => {

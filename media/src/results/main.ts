@@ -4,6 +4,7 @@
 import { seriesLabel } from '../../../server/src/bench/record';
 import type { HostToResultsPage, ResultsMessage } from '../../../server/src/protocol/resultsPage';
 import { renderBars } from './bars';
+import { renderDesign } from './design';
 import { formatRate } from './d3';
 import { byId, clear, html } from './dom';
 import { postToHost } from './host';
@@ -37,10 +38,11 @@ function renderVerdicts(m: ResultsMessage): void {
   // The words come from the server, so the page, the CLI and the status bar say the same thing.
   for (const c of m.comparisons) {
     const kind = c.verdict === 'faster' ? 'verdict-faster' : c.verdict === 'slower' ? 'verdict-slower' : 'verdict-none';
-    const li = html('li', { class: kind, 'data-verdict': c.verdict }, undefined, list);
+    const li = html('li', { class: kind, 'data-verdict': c.verdict, 'data-decision': c.decision }, undefined, list);
     html('strong', {}, c.words.subject, li);
-    li.append(c.verdict === 'no significant change' ? ' ' : ' is ');
-    if (c.verdict === 'no significant change') {
+    const undecided = c.decision === 'undecided';
+    li.append(undecided ? ' ' : ' is ');
+    if (undecided) {
       html('span', { class: 'against' }, c.words.against, li);
       li.append(': ');
       html('span', { class: 'word' }, c.words.change, li);
@@ -55,6 +57,7 @@ function renderVerdicts(m: ResultsMessage): void {
   if (m.comparisons.length === 0 && m.records.length > 0) {
     html('li', { class: 'verdict-none' }, 'One series and no earlier run on another commit: nothing to compare yet.', list);
   }
+  renderDesign(m, list);
   const warning = byId('warning');
   warning.textContent = m.warning ?? '';
   show('warning', m.warning !== undefined);

@@ -1,5 +1,6 @@
 // The benchmark result record: one JSON object per (benchmark, allocator,
 // environment) series of runs, as appended to .hakmem/history.jsonl.
+import type { Decision } from './sequential';
 import type { ComparisonStats } from './stats';
 
 export const RECORD_VERSION = 1;
@@ -48,6 +49,31 @@ export interface MachineInfo {
   readonly cpus: number;
 }
 
+/** The noise reduction a run applied; recorded with every series so the history says how it was measured. */
+export interface NoiseReduction {
+  /** CPUs every run was pinned to (taskset -c), or null. */
+  readonly pinnedCpus: string | null;
+  /** Unrecorded warm-up rounds before measuring. */
+  readonly warmup: number;
+  /** Whether the first-run outlier rule was applied. */
+  readonly discardFirstOutlier: boolean;
+  /** Whether it fired: the first measured round was dropped (its samples are kept in `discarded`). */
+  readonly discardedFirstRound: boolean;
+}
+
+/** Why a run stopped measuring. */
+export type StopReason = 'decided' | 'budget-runs' | 'budget-seconds' | 'fixed' | 'nothing-to-compare' | 'failed';
+
+/** How many runs a series used and why the run stopped (the design itself is in the run's result). */
+export interface RunUse {
+  readonly budgetRuns: number;
+  readonly budgetSeconds: number | null;
+  readonly runsUsed: number;
+  readonly stopped: StopReason;
+  /** True when series were run back to back in alternating order, round by round (samples pair by index). */
+  readonly paired: boolean;
+}
+
 export interface BenchRecord {
   readonly version: typeof RECORD_VERSION;
   /** Unique id (for pinning a baseline). */
@@ -69,10 +95,30 @@ export interface BenchRecord {
   readonly machine: MachineInfo;
   readonly samples: readonly Sample[];
   readonly summary: SeriesSummary;
+  /** Added fields (absent in older records; older readers ignore them). */
+  readonly noise?: NoiseReduction;
+  readonly use?: RunUse;
+  /** Measured runs left out of samples and summary by the first-run outlier rule. */
+  readonly discarded?: readonly Sample[];
 }
 
 /** What a comparison is about: which record is the reference and which is measured against it. */
 export interface Comparison extends ComparisonStats {
+  /**
+   * What the evidence decides: faster or slower (the interval wholly beyond the
+   * threshold), equivalent (wholly inside ±threshold), or undecided. `verdict`
+   * keeps its three values for older readers (equivalent and undecided are
+   * "no significant change" there).
+   */
+  readonly decision: Decision;
+  /** True when the statistic uses per-pair ratios of runs made back to back. */
+  readonly paired: boolean;
+  /** Runs per series the comparison used (pairs when paired). */
+  readonly runs: number;
+  /** When undecided: about how many runs per series would decide it (null when no number of runs would). */
+  readonly runsNeeded?: number | null;
+  /** The look that decided (1-based) and how many were planned; absent for a single fixed look. */
+  readonly look?: { readonly index: number; readonly of: number; readonly critical: number; readonly spentAlpha: number };
   readonly baseline: { readonly label: string; readonly recordId: string; readonly commit: string | null };
   readonly candidate: { readonly label: string; readonly recordId: string; readonly commit: string | null };
   /** suite: against the first series of the same run; history: the last run on another commit; pinned: a pinned record. */

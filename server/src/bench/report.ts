@@ -3,6 +3,7 @@ import { verdictSentence } from './verdict';
 import type { BenchRecord, Comparison } from './record';
 import { seriesLabel } from './record';
 import type { SuiteResult } from './runner';
+import type { SuiteDesign } from './design';
 
 /** 1234567 -> "1.23M"; keeps three significant digits. */
 export function formatRate(value: number): string {
@@ -70,12 +71,41 @@ export function comparisonsText(comparisons: readonly Comparison[]): string {
   return lines.join('\n');
 }
 
+/** 0.0002 reads as 2.1e-4: the early looks of the design spend very little. */
+export function formatAlpha(a: number): string {
+  return a > 0 && a < 0.001 ? a.toExponential(1) : a.toFixed(3);
+}
+
+/** How the run was measured: noise reduction, the design and its looks, runs used and why it stopped. */
+export function designLines(d: SuiteDesign): string[] {
+  const budget = `budget ${d.budgetRuns} runs${d.budgetSeconds !== null ? ` or ${d.budgetSeconds} s` : ''}`;
+  const noise = [
+    `${d.noise.warmup} warm-up`,
+    d.noise.pinnedCpus ? `pinned to CPUs ${d.noise.pinnedCpus} (taskset)` : 'not pinned',
+    d.noise.discardFirstOutlier
+      ? d.noise.discardedFirstRound
+        ? 'first run dropped as an outlier (beyond 3.5 scaled MADs of the others)'
+        : 'first-run outlier rule on (did not fire)'
+      : '',
+  ].filter(Boolean);
+  const lines = [
+    `runs used: ${d.runsUsed} per series (${budget}); ${d.reason}`,
+    `measured: ${noise.join(', ')}; A/B back to back, alternating order`,
+  ];
+  if (d.kind === 'group-sequential') {
+    const looks = d.looks.map((l) => `${l.runs}${l.taken ? '' : '?'}`).join(', ');
+    lines.push(`design: ${d.method}; looks at ${looks} runs (? = not reached), alpha spent ${formatAlpha(d.spentAlpha)} of ${d.alpha}`);
+  } else lines.push(`design: ${d.method}`);
+  return lines;
+}
+
 export function suiteText(result: SuiteResult): string {
   const out: string[] = [];
   const first = result.records[0];
   const commit = first?.git ? ` at ${first.git.commit.slice(0, 10)}${first.git.dirty ? ' (dirty)' : ''}` : '';
   out.push(`${result.benchmark} ${result.args.join(' ')}${commit}`);
-  if (first) out.push(`${first.summary.runs} runs per series after ${first.warmup} warm-up, interleaved`);
+  if (result.design) out.push(...designLines(result.design));
+  else if (first) out.push(`${first.summary.runs} runs per series after ${first.warmup} warm-up, interleaved`);
   if (result.error) out.push(`error: ${result.error}`);
   if (result.build && !result.build.ok) {
     for (const d of result.build.diagnostics.filter((x) => x.severity !== 'note'))

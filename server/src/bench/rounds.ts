@@ -1,6 +1,9 @@
 // The measured runs: warm-up rounds then measured rounds, each round running
-// every series once (A B A B …) so drift (thermal, other load) hits every
-// series alike. One failure spoils its series: its remaining runs are skipped.
+// every series once, back to back, in alternating order (A B, then B A, …) so
+// drift (thermal, other load) hits every series alike and the runs of one
+// round form pairs whose ratio cancels it. One failure spoils its series: its
+// remaining runs are skipped. After each measured round the caller may stop
+// the run (the sequential design decides at its planned looks).
 import { preloadValue } from './allocators';
 import { CancelledError } from './cancelled';
 import type { RunFailure } from './failures';
@@ -15,11 +18,16 @@ export interface RoundsPlan {
   /** Environment added to every run (on top of the benchmark's own). */
   readonly env?: Readonly<Record<string, string>>;
   readonly warmup: number;
+  /** The most measured rounds (the budget in runs per series). */
   readonly runs: number;
   readonly timeoutMs: number;
+  /** CPU list for taskset -c (every run pinned to these CPUs), or undefined. */
+  readonly pinCpus?: string;
   readonly signal: AbortSignal;
   readonly progress: (message: string, fraction: number) => void;
   readonly onSpawn?: (pgid: number) => void;
+  /** Called after each measured round with the rounds measured so far and the seconds spent measuring them; true stops the run. */
+  readonly afterRound?: (measured: number, seconds: number) => boolean;
 }
 
 /** The environment of one run: the series decides the allocator, never an inherited preload. */
@@ -30,26 +38,45 @@ function runEnv(plan: RoundsPlan, s: Series): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs every round, adding measured samples to the series; returns the runs that failed. */
+/** A taskset CPU list: 1, 0-3, 1,3 … (checked before it reaches a command line). */
+export function isCpuList(value: string): boolean {
+  return /^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(value);
+}
+
+/** The order of a round: as given on even rounds, reversed on odd ones (A B | B A | A B …). */
+export function roundOrder<T>(series: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...series] : [...series].reverse();
+}
+
+/** The command line of one run: taskset execs the benchmark, so its pid, group and output are the benchmark's. */
+function commandLine(plan: RoundsPlan): { command: string; args: readonly string[] } {
+  if (!plan.pinCpus) return { command: plan.spec.binary, args: plan.args };
+  return { command: 'taskset', args: ['-c', plan.pinCpus, plan.spec.binary, ...plan.args] };
+}
+
+/** Runs the rounds, adding measured samples to the series; returns the runs that failed. */
 export async function runRounds(plan: RoundsPlan, series: readonly Series[]): Promise<RunFailure[]> {
   const { spec, progress } = plan;
   const failures: RunFailure[] = [];
   const rounds = plan.warmup + plan.runs;
   const total = rounds * series.length;
+  const { command, args } = commandLine(plan);
   let done = 0;
+  let measuringSince = 0;
   for (let round = 0; round < rounds; round++) {
     const warm = round < plan.warmup;
-    for (const s of series) {
+    if (round === plan.warmup) measuringSince = performance.now();
+    for (const s of roundOrder(series, round)) {
       if (s.failed) {
         done++;
         continue;
       }
       if (plan.signal.aborted) throw new CancelledError();
-      const what = warm ? `warm-up ${round + 1}/${plan.warmup}` : `run ${round - plan.warmup + 1}/${plan.runs}`;
+      const what = warm ? `warm-up ${round + 1}/${plan.warmup}` : `run ${round - plan.warmup + 1} (budget ${plan.runs})`;
       progress(`${spec.name} · ${s.label} · ${what}`, done / total);
       const r = await runInGroup({
-        command: spec.binary,
-        args: plan.args,
+        command,
+        args,
         cwd: spec.cwd,
         env: runEnv(plan, s),
         timeoutMs: plan.timeoutMs,
@@ -67,6 +94,8 @@ export async function runRounds(plan: RoundsPlan, series: readonly Series[]): Pr
         s.samples.push(outcome.sample);
       }
     }
+    if (!warm && plan.afterRound?.(round - plan.warmup + 1, (performance.now() - measuringSince) / 1000)) break;
+    if (series.every((s) => s.failed)) break;
   }
   return failures;
 }

@@ -213,18 +213,31 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   return { u, pValue: Math.min(1, 2 * normalUpperTail(z)), method: 'normal' };
 }
 
-/** P(Z > z) for a standard normal Z (Abramowitz-Stegun 7.1.26 via erfc; error < 1.5e-7). */
+/**
+ * P(Z > z) for a standard normal Z, to about 1e-13 relative error even in far
+ * tails (the first looks of a sequential design spend alpha around 1e-7).
+ */
 export function normalUpperTail(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
 }
 
+/** erfc: the Taylor series of erf near 0, Laplace's continued fraction beyond 2.5 (both converge fast there). */
 function erfc(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const ax = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * ax);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-ax * ax);
-  return 1 - sign * erf;
+  if (x < 0) return 2 - erfc(-x);
+  if (x < 2.5) {
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 100; n++) {
+      term *= (-x * x) / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  let f = x;
+  for (let k = 60; k >= 1; k--) f = x + k / 2 / f;
+  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }
 
 /** The k-th smallest (0-based) of values[0..length), reordering them (Hoare quickselect). */
@@ -326,7 +339,8 @@ export interface ComparisonStats {
   /** Two-sided Mann-Whitney U p-value. */
   readonly pValue: number;
   readonly verdict: Verdict;
-  readonly method: 'exact' | 'normal';
+  /** exact / normal: Mann-Whitney (independent samples); paired-t / welch-t: the sequential design's statistic. */
+  readonly method: 'exact' | 'normal' | 'paired-t' | 'welch-t';
   readonly noiseThreshold: number;
 }
 

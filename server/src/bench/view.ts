@@ -2,6 +2,7 @@
 import type { ResultsMessage, TrendPoint } from '../protocol/resultsPage';
 import { seriesLabel, type BenchRecord } from './record';
 import type { SuiteResult } from './runner';
+import { designLines } from './report';
 import { verdictWords } from './verdict';
 
 /**
@@ -44,6 +45,7 @@ export function resultsMessage(result: SuiteResult, history: readonly BenchRecor
     records: result.records,
     git: result.records[0]?.git ?? null,
     ...(result.warning ? { warning: result.warning } : {}),
+    ...(result.design ? { design: result.design, designLines: designLines(result.design) } : {}),
     comparisons: result.comparisons.map((c) => ({ ...c, words: verdictWords(c) })),
     failures: result.failures,
     missing: result.missing,

@@ -6,6 +6,7 @@ import { compareRecords, DEFAULT_NOISE_THRESHOLD } from '../bench/compare';
 import { parseHistory } from '../bench/history';
 import { isBenchRecord, seriesLabel, type BenchRecord, type Comparison } from '../bench/record';
 import { comparisonsText, suiteText } from '../bench/report';
+import { isCpuList } from '../bench/rounds';
 import { CancelledError, runSuite, type SuiteResult } from '../bench/runner';
 import { findBenchWorkspace, type BenchWorkspace } from '../bench/workspace';
 import { loadWorkspaceConfigText } from '../configSections';
@@ -14,16 +15,21 @@ import { verdictSentence } from '../bench/verdict';
 
 const USAGE = [
   'hakmem bench list [--json]',
-  '       hakmem bench run <benchmark> [--allocators a,b,…] [--runs N] [--warmup N] [--env K=V …] [--matrix K=v1,v2 …]',
-  '                        [--timeout SECONDS] [--threshold PCT] [--quick] [--no-build] [--no-history] [--json] [--fail-on-regression PCT]',
+  '       hakmem bench run <benchmark> [--allocators a,b,…] [--budget N|SECONDSs] [--fixed] [--warmup N] [--pin CPUS]',
+  '                        [--discard-first-outlier] [--env K=V …] [--matrix K=v1,v2 …] [--timeout SECONDS] [--threshold PCT]',
+  '                        [--quick] [--no-build] [--no-history] [--json] [--fail-on-regression PCT]',
   '       hakmem bench compare <a.json> <b.json> [--threshold PCT] [--fail-on-regression PCT] [--json]',
 ].join('\n');
 
 const SUMMARY = [
   'Builds and runs a benchmark under several allocators (hakmem, hakmem-debug, system, mimalloc, jemalloc, tcmalloc, or a',
-  'path to a shared library loaded with LD_PRELOAD), N interleaved runs after a warm-up, and says whether a difference is',
-  'real: "faster"/"slower" only when the Mann-Whitney p < 0.05 and the whole 95% bootstrap interval of the ratio lies',
-  'beyond the noise threshold (default 1%); otherwise "no significant change". Every run is appended to .hakmem/history.jsonl.',
+  'path to a shared library loaded with LD_PRELOAD), round by round after a warm-up, back to back in alternating order, and',
+  'stops as soon as every comparison is decided or the budget (default 30 runs; --budget 60s for seconds) is spent. The',
+  "verdict uses per-pair ratios and a group-sequential design (Lan-DeMets O'Brien-Fleming alpha spending, 5% overall):",
+  '"faster"/"slower" when the whole repeated 95% interval lies beyond the noise threshold (default 1%), "equivalent" when',
+  'it lies inside, otherwise "undecided" with about how many runs would decide. --fixed runs the whole budget and judges',
+  'once; --runs N is --budget N. --pin CPUS runs under taskset -c; --discard-first-outlier drops a first run that lies more',
+  'than 3.5 scaled MADs from the others. Every run is appended to .hakmem/history.jsonl with how it was measured.',
   'compare reads two `bench run --json` outputs (or records, or history files) and compares matching series; with',
   '--fail-on-regression PCT it exits 1 when a series is significantly slower by more than PCT percent.',
 ].join('\n');
@@ -37,6 +43,8 @@ interface Flags {
 const VALUE_FLAGS = new Set([
   '--allocators',
   '--runs',
+  '--budget',
+  '--pin',
   '--warmup',
   '--env',
   '--matrix',
@@ -44,7 +52,7 @@ const VALUE_FLAGS = new Set([
   '--threshold',
   '--fail-on-regression',
 ]);
-const SWITCHES = new Set(['--json', '--quick', '--no-build', '--no-history']);
+const SWITCHES = new Set(['--json', '--quick', '--no-build', '--no-history', '--fixed', '--discard-first-outlier']);
 
 function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
   const positional: string[] = [];
@@ -82,6 +90,40 @@ function integer(flags: Flags, name: string, fallback: number, min: number, max:
   if (!Number.isInteger(n) || n < min || n > max)
     throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not '${raw}'`);
   return n;
+}
+
+const DEFAULT_BUDGET_RUNS = 30;
+const MAX_BUDGET_RUNS = 1000;
+
+/**
+ * Runs a seconds budget allows at most unless --runs says otherwise: the design
+ * plans its looks over them, and a plan far longer than needed makes the early
+ * looks (which spend almost no alpha) too strict to stop on.
+ */
+const SECONDS_BUDGET_RUNS = 100;
+
+/** --budget N (runs) or --budget 90s (seconds, with at most SECONDS_BUDGET_RUNS runs or --runs); --runs N is --budget N. */
+function budget(flags: Flags): { runs: number; seconds?: number } {
+  const raw = last(flags, '--budget');
+  if (raw === undefined) return { runs: integer(flags, '--runs', DEFAULT_BUDGET_RUNS, 1, MAX_BUDGET_RUNS) };
+  const seconds = /^(\d+(?:\.\d+)?)s$/.exec(raw);
+  if (seconds) {
+    const s = Number(seconds[1]);
+    if (!(s > 0)) throw new UsageError(`--budget in seconds must be above 0, not '${raw}'`);
+    return { runs: integer(flags, '--runs', SECONDS_BUDGET_RUNS, 1, MAX_BUDGET_RUNS), seconds: s };
+  }
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BUDGET_RUNS)
+    throw new UsageError(`--budget must be a number of runs from 1 to ${MAX_BUDGET_RUNS} or seconds such as 90s, not '${raw}'`);
+  return { runs: n };
+}
+
+/** --pin CPUS: a taskset CPU list such as 1, 0-3 or 1,3. */
+function cpuList(flags: Flags): string | undefined {
+  const raw = last(flags, '--pin');
+  if (raw === undefined) return undefined;
+  if (!isCpuList(raw)) throw new UsageError(`--pin expects a CPU list such as 1, 0-3 or 1,3, not '${raw}'`);
+  return raw;
 }
 
 function percent(flags: Flags, name: string): number | undefined {
@@ -195,12 +237,18 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const gate = percent(flags, '--fail-on-regression');
   const json = flags.switches.has('--json');
 
+  const spend = budget(flags);
+  const pin = cpuList(flags);
   let result: SuiteResult;
   try {
     result = await runSuite({
       benchmark,
       allocators,
-      runs: integer(flags, '--runs', 10, 1, 1000),
+      runs: spend.runs,
+      ...(spend.seconds !== undefined ? { budgetSeconds: spend.seconds } : {}),
+      ...(flags.switches.has('--fixed') ? { fixedRuns: true } : {}),
+      ...(pin ? { pinCpus: pin } : {}),
+      ...(flags.switches.has('--discard-first-outlier') ? { discardFirstOutlier: true } : {}),
       warmup: integer(flags, '--warmup', 1, 0, 100),
       timeoutMs: integer(flags, '--timeout', quick ? 30 : 120, 1, 86_400) * 1000,
       env: Object.fromEntries(keyValues(flags, '--env')),

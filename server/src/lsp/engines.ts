@@ -5,6 +5,7 @@ import type { Workspace } from '../analysis/workspace';
 import { ALLOCATOR_NAMES, bundledVariant, resolveAllocator } from '../bench/allocators';
 import { readHistory } from '../bench/history';
 import { killAllGroups } from '../bench/process';
+import { isCpuList } from '../bench/rounds';
 import { CancelledError, runSuite } from '../bench/runner';
 import { headline } from '../bench/verdict';
 import { resultsMessage } from '../bench/view';
@@ -130,6 +131,8 @@ export class EngineRequests {
     const spec = ws.benchmarks.find((b) => b.name === params.benchmark);
     if (!spec)
       throw new ResponseError(2, `unknown benchmark '${params.benchmark}' (known: ${ws.benchmarks.map((b) => b.name).join(', ')})`);
+    if (params.pinCpus && !isCpuList(params.pinCpus))
+      throw new ResponseError(2, `pinCpus must be a CPU list such as 1, 0-3 or 1,3, not '${params.pinCpus}'`);
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin(`HAKMEM: ${spec.name}`, 0, 'building', true);
     const signal = abortSignalOf(token);
@@ -139,6 +142,10 @@ export class EngineRequests {
         benchmark: spec,
         allocators: params.allocators,
         runs: params.runs,
+        ...(params.budgetSeconds ? { budgetSeconds: params.budgetSeconds } : {}),
+        ...(params.fixedRuns ? { fixedRuns: true } : {}),
+        ...(params.pinCpus ? { pinCpus: params.pinCpus } : {}),
+        ...(params.discardFirstOutlier ? { discardFirstOutlier: true } : {}),
         warmup: params.warmup ?? 1,
         timeoutMs: params.timeoutSeconds * 1000,
         noiseThreshold: params.noiseThreshold / 100,

@@ -56,7 +56,16 @@ export interface ListBenchmarksResult {
 export interface RunBenchmarkParams {
   readonly benchmark: string;
   readonly allocators: readonly string[];
+  /** The budget in runs: at most this many per allocator; the run stops as soon as every comparison is decided. */
   readonly runs: number;
+  /** A budget in seconds of measuring as well (0 or absent: none). */
+  readonly budgetSeconds?: number;
+  /** Run the whole budget and judge once (no early stop). */
+  readonly fixedRuns?: boolean;
+  /** taskset -c CPU list every run is pinned to. */
+  readonly pinCpus?: string;
+  /** Drop a first run that is an outlier (with its pair). */
+  readonly discardFirstOutlier?: boolean;
   readonly warmup?: number;
   readonly timeoutSeconds: number;
   /** Percent. */

@@ -3,6 +3,7 @@
 // trend view and the page's messages. Types and pure checks only (no Node API),
 // so the browser bundle can import it.
 import type { MissingAllocator, RunFailure } from '../bench/failures';
+import type { SuiteDesign } from '../bench/design';
 import type { BenchRecord, Comparison } from '../bench/record';
 import type { VerdictWords } from '../bench/verdict';
 import { isOptional, isRecord, isString, isStringArray } from './checks';
@@ -38,6 +39,10 @@ export interface ResultsMessage {
   readonly trend: readonly TrendPoint[];
   /** Set when the spread of a series makes the verdicts unreliable: what was seen and what to do. */
   readonly warning?: string;
+  /** How the runs were planned, how many were used and why the run stopped. */
+  readonly design?: SuiteDesign;
+  /** The design in words (runs used and why it stopped, how it was measured, the looks), as the CLI prints it. */
+  readonly designLines?: readonly string[];
   /** The commit the run measured, and whether the tree had uncommitted edits. */
   readonly git: { readonly commit: string; readonly dirty: boolean } | null;
 }
