@@ -29,10 +29,9 @@
 #define HAK_CACHE_MAX 64
 /* A resident tail smaller than this is not worth a madvise. */
 #define HAK_TRIM_MIN ((size_t)1 << 20)
-/* A reused or shrunk large block keeps its resident tail while that is at
- * most 1/HAK_TRIM_RATIO of what it uses: refaulting costs more than the
- * memory (the tail goes anyway when the block is freed and purged). */
-#define HAK_TRIM_RATIO 2
+/* The resident tails of live large blocks may add up to 1/HAK_SLACK_SHARE
+ * of their live bytes (see hak_huge_trim). */
+#define HAK_SLACK_SHARE 2
 /* Cached large mappings may keep at most this many bytes resident before
  * the delay runs out; beyond it the oldest are purged at once, so a burst of
  * frees cannot raise the peak RSS without bound. */
@@ -142,10 +141,18 @@ HAK_COLD hak_segment_t *hak_cache_take_huge(size_t length) {
   uint64_t now = hak_now_ms();
   pthread_mutex_lock(&hak_cache_lock);
   purge_expired_locked(now);
-  size_t best = HAK_CACHE_MAX;
-  for (size_t i = hak_huge_count; i-- > 0;) { /* newest first among equals: most likely resident */
+  /* Among the mappings that fit, the one whose resident memory covers most
+   * of the request (fewest page faults), then the smallest reservation. */
+  size_t best = HAK_CACHE_MAX, best_faults = 0;
+  for (size_t i = hak_huge_count; i-- > 0;) { /* newest first among equals */
     hak_segment_t *seg = hak_huge_cache[i];
-    if (seg->map_size >= length && (best == HAK_CACHE_MAX || seg->map_size < hak_huge_cache[best]->map_size)) best = i;
+    if (seg->map_size < length) continue;
+    size_t faults = length > seg->dirty_size ? length - seg->dirty_size : 0;
+    if (best == HAK_CACHE_MAX || faults < best_faults ||
+        (faults == best_faults && seg->map_size < hak_huge_cache[best]->map_size)) {
+      best = i;
+      best_faults = faults;
+    }
   }
   hak_segment_t *seg = NULL;
   if (best != HAK_CACHE_MAX) {
@@ -154,6 +161,21 @@ HAK_COLD hak_segment_t *hak_cache_take_huge(size_t length) {
   }
   pthread_mutex_unlock(&hak_cache_lock);
   HAK_ASSERT(seg == NULL || (seg->kind == HAK_KIND_HUGE && seg->map_size >= length));
+  return seg;
+}
+
+HAK_COLD hak_segment_t *hak_cache_take_largest_huge(void) {
+  pthread_mutex_lock(&hak_cache_lock);
+  size_t best = HAK_CACHE_MAX;
+  for (size_t i = 0; i < hak_huge_count; i++)
+    if (best == HAK_CACHE_MAX || hak_huge_cache[i]->map_size > hak_huge_cache[best]->map_size) best = i;
+  hak_segment_t *seg = NULL;
+  if (best != HAK_CACHE_MAX) {
+    seg = hak_huge_cache[best];
+    remove_at(hak_huge_cache, &hak_huge_count, best);
+  }
+  pthread_mutex_unlock(&hak_cache_lock);
+  HAK_ASSERT(seg == NULL || seg->kind == HAK_KIND_HUGE);
   return seg;
 }
 
@@ -171,12 +193,33 @@ HAK_COLD hak_segment_t *hak_cache_put_huge(hak_segment_t *seg) {
   return out;
 }
 
+/* Bytes handed out in live large blocks, and their resident tails beyond
+ * that (dirty_size - used_size), for the slack budget of hak_huge_trim. */
+static _Atomic size_t hak_huge_live, hak_huge_slack;
+
+void hak_huge_account(const hak_segment_t *seg, bool live) {
+  /* A block never uses more than it may have touched. */
+  HAK_ASSERT(seg->dirty_size >= seg->used_size || seg->used_size - seg->dirty_size < hak_os_page_size());
+  size_t slack = seg->dirty_size > seg->used_size ? seg->dirty_size - seg->used_size : 0;
+  if (live) {
+    atomic_fetch_add_explicit(&hak_huge_live, seg->used_size, memory_order_relaxed);
+    atomic_fetch_add_explicit(&hak_huge_slack, slack, memory_order_relaxed);
+  } else {
+    atomic_fetch_sub_explicit(&hak_huge_live, seg->used_size, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&hak_huge_slack, slack, memory_order_relaxed);
+  }
+}
+
 HAK_COLD void hak_huge_trim(hak_segment_t *seg, size_t keep) {
   size_t page = hak_os_page_size();
   keep = (keep + page - 1) & ~(page - 1);
   /* Never drop the header page; nothing beyond the mapping is resident. */
   HAK_ASSERT(keep >= page && seg->dirty_size <= seg->map_size);
-  if (seg->dirty_size > keep + keep / HAK_TRIM_RATIO && seg->dirty_size - keep >= HAK_TRIM_MIN && hak_settings.purge) {
+  if (seg->dirty_size <= keep) return;
+  size_t tail = seg->dirty_size - keep;
+  size_t budget = (atomic_load_explicit(&hak_huge_live, memory_order_relaxed) + keep) / HAK_SLACK_SHARE;
+  if (atomic_load_explicit(&hak_huge_slack, memory_order_relaxed) + tail <= budget) return; /* worth keeping */
+  if (tail >= HAK_TRIM_MIN && hak_settings.purge) {
     madvise(seg->map_base + keep, seg->dirty_size - keep, MADV_DONTNEED);
     seg->dirty_size = keep;
   }

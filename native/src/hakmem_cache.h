@@ -31,6 +31,11 @@ HAK_INTERNAL hak_segment_t *hak_cache_put_segment(hak_segment_t *seg) HAK_COLD;
  * map_base (best fit), or NULL. The caller sets it up as a new block. */
 HAK_INTERNAL hak_segment_t *hak_cache_take_huge(size_t length) HAK_COLD;
 
+/* The cached large mapping with the largest reservation, or NULL: what a
+ * request that fits none is best served from, by moving its pages (mremap)
+ * onto a larger reservation. */
+HAK_INTERNAL hak_segment_t *hak_cache_take_largest_huge(void) HAK_COLD;
+
 /* Caches a freed large block's mapping; same return contract as
  * hak_cache_put_segment. */
 HAK_INTERNAL hak_segment_t *hak_cache_put_huge(hak_segment_t *seg) HAK_COLD;
@@ -39,9 +44,17 @@ HAK_INTERNAL hak_segment_t *hak_cache_put_huge(hak_segment_t *seg) HAK_COLD;
 HAK_INTERNAL void hak_cache_purge_expired(void) HAK_COLD;
 
 /* Drops the resident tail of a large mapping beyond `keep` bytes from its
- * map_base when it is large enough to be worth a system call; keeps the
- * mapping. Updates seg->dirty_size. */
+ * map_base, keeping the mapping, unless the tail is too small to be worth a
+ * system call or fits the slack budget: the resident tails of all live
+ * large blocks may add up to half their live bytes (a tail kept saves the
+ * page faults of the next, larger block that reuses the mapping). Updates
+ * seg->dirty_size. */
 HAK_INTERNAL void hak_huge_trim(hak_segment_t *seg, size_t keep) HAK_COLD;
+
+/* Adds (live) or removes (!live) a large block's bytes and resident tail
+ * to the totals the slack budget is computed from; called once a block is set
+ * up, and before its free or a change of its sizes. */
+HAK_INTERNAL void hak_huge_account(const hak_segment_t *seg, bool live);
 
 /* Monotonic milliseconds (vDSO clock: no system call). */
 HAK_INTERNAL uint64_t hak_now_ms(void);

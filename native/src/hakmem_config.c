@@ -11,7 +11,7 @@
 #include "hakmem_cache.h"
 #include "hakmem_internal.h"
 
-HAK_INTERNAL hak_settings_t hak_settings = {.segment_cache = 16, .huge_cache = 16, .purge_delay_ms = 50, .verbose = 0, .purge = 1};
+HAK_INTERNAL hak_settings_t hak_settings = {.segment_cache = 16, .huge_cache = 32, .purge_delay_ms = 50, .verbose = 0, .purge = 1};
 
 /* 0: not started, 1: in progress, 2: done. */
 static _Atomic int hak_init_state;

@@ -65,23 +65,38 @@ static void *os_map(size_t size) {
   return p == MAP_FAILED ? NULL : p;
 }
 
-/* Where the next aligned mapping is asked for: just below the last one, as
- * the kernel fills the address space top-down. A hint the kernel honours
- * gives an aligned mapping in one mmap instead of mmap + two munmaps. */
+/* Where the next aligned mapping is asked for: a region of its own, from
+ * 2 TiB up (far from the heap near the program and from the libraries and
+ * thread stacks the kernel places top-down), so a hint the kernel honours
+ * gives an aligned mapping in one mmap instead of mmap + two munmaps. The
+ * start is shifted by a few segments taken from this library's ASLR offset.
+ * 0 until the first aligned mapping; then the end of the last one. */
+#define HAK_HINT_BASE ((uintptr_t)2 << 40)
+#define HAK_HINT_LIMIT ((uintptr_t)64 << 40)
 static _Atomic uintptr_t hak_os_hint;
 
-/* Maps `size` bytes at an address that is a multiple of `align` (both
- * multiples of the OS page); the slack around it is unmapped. */
-static char *os_map_aligned(size_t size, size_t align) {
+/* Claims [hint, hint + size) of the hint region; 0 when it is used up. */
+static uintptr_t hint_claim(size_t size) {
   uintptr_t hint = atomic_load_explicit(&hak_os_hint, memory_order_relaxed);
-  if (hint > size && ((hint - size) & (align - 1)) == 0) {
-    char *p = mmap((void *)(hint - size), size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
-    if (p != MAP_FAILED && ((uintptr_t)p & (align - 1)) == 0) {
-      atomic_store_explicit(&hak_os_hint, (uintptr_t)p, memory_order_relaxed);
-      return p;
+  for (;;) {
+    uintptr_t start = hint != 0 ? hint : HAK_HINT_BASE + ((((uintptr_t)&hak_os_hint) >> 12) % 256) * HAK_SEG_SIZE;
+    if (start + size > HAK_HINT_LIMIT) return 0;
+    if (atomic_compare_exchange_weak_explicit(&hak_os_hint, &hint, start + size, memory_order_relaxed, memory_order_relaxed))
+      return start;
+  }
+}
+
+/* One aligned mapping: in the hint region when it is free there (one mmap),
+ * else over-mapped and trimmed (mmap + up to two munmaps). */
+static char *os_map_aligned_once(size_t size, size_t align) {
+  /* The hint region holds segment-aligned mappings of whole segments. */
+  if (align == HAK_SEG_SIZE && (size & HAK_SEG_MASK) == 0) {
+    uintptr_t hint = hint_claim(size);
+    if (hint != 0) {
+      char *p = mmap((void *)hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (p != MAP_FAILED && ((uintptr_t)p & (align - 1)) == 0) return p;
+      if (p != MAP_FAILED) munmap(p, size);
     }
-    if (p != MAP_FAILED) munmap(p, size);
   }
   char *raw = os_map(size + align);
   if (raw == NULL) return NULL;
@@ -89,10 +104,45 @@ static char *os_map_aligned(size_t size, size_t align) {
   if (start > raw) munmap(raw, (size_t)(start - raw));
   size_t tail = (size_t)((raw + size + align) - (start + size));
   if (tail > 0) munmap(start + size, tail);
-  /* The hint stays a multiple of every alignment asked for (segments'). */
-  if ((align & HAK_SEG_MASK) == 0 && (size & HAK_SEG_MASK) == 0)
-    atomic_store_explicit(&hak_os_hint, (uintptr_t)start, memory_order_relaxed);
   return start;
+}
+
+/* Segments and large reservations are carved from batches mapped at once
+ * (address space only: NORESERVE pages cost nothing until touched), so a
+ * program that needs many pays one mmap per batch, not one per mapping:
+ * single segments from 32 MiB batches, reservations up to 128 MiB from
+ * 1 GiB batches (larger ones get their own mapping). A batch's rest is
+ * [next, next + left), under hak_os_lock. */
+typedef struct {
+  char *next;
+  size_t left;
+  size_t size; /* of a new batch */
+} hak_batch_t;
+static hak_batch_t hak_batches[2] = {{NULL, 0, (size_t)32 << 20}, {NULL, 0, (size_t)1 << 30}};
+#define HAK_BATCH_MAX ((size_t)128 << 20)
+
+/* Maps `size` bytes at an address that is a multiple of `align` (both
+ * multiples of the OS page). */
+static char *os_map_aligned(size_t size, size_t align) {
+  if (align != HAK_SEG_SIZE || (size & HAK_SEG_MASK) != 0 || size > HAK_BATCH_MAX) return os_map_aligned_once(size, align);
+  hak_batch_t *batch = &hak_batches[size == HAK_SEG_SIZE ? 0 : 1];
+  pthread_mutex_lock(&hak_os_lock);
+  if (batch->left < size) {
+    /* The rest of the old batch is too small: give it back, map a new one. */
+    if (batch->left > 0) munmap(batch->next, batch->left);
+    batch->next = os_map_aligned_once(batch->size, HAK_SEG_SIZE);
+    batch->left = batch->next != NULL ? batch->size : 0;
+  }
+  char *p = NULL;
+  if (batch->left >= size) {
+    p = batch->next;
+    batch->next += size;
+    batch->left -= size;
+  }
+  /* A batch starts segment-aligned and hands out whole segments. */
+  HAK_ASSERT(p == NULL || ((uintptr_t)p & HAK_SEG_MASK) == 0);
+  pthread_mutex_unlock(&hak_os_lock);
+  return p != NULL ? p : os_map_aligned_once(size, align);
 }
 
 /* A fresh segment, or a cached one (hakmem_cache.c). */
@@ -142,6 +192,7 @@ HAK_COLD void hak_segment_release(hak_segment_t *seg) {
  * system call. Reserved pages cost no memory until touched (NORESERVE). */
 static size_t huge_reserve(size_t used) {
   if (used <= HAK_SEG_SIZE) return HAK_SEG_SIZE;
+  if (used <= ((size_t)64 << 20)) return round_up(4 * used, HAK_SEG_SIZE);
   if (used <= ((size_t)256 << 20)) return round_up(2 * used, HAK_SEG_SIZE);
   return round_up(used + used / 8, HAK_SEG_SIZE);
 }
@@ -165,6 +216,7 @@ static void *huge_setup(hak_segment_t *s, char *user, size_t used, size_t alignm
   HAK_ASSERT(((uintptr_t)user & (alignment - 1)) == 0 && hak_seg_of(user) == s);
   HAK_ASSERT(used <= s->map_size && s->dirty_size <= s->map_size);
   (void)alignment;
+  hak_huge_account(s, true);
   return user;
 }
 
@@ -211,14 +263,25 @@ HAK_COLD void *hak_huge_alloc(size_t size, size_t alignment, bool zero) {
     hak_huge_trim(s, used); /* a smaller block than the last one: drop the resident rest */
   } else {
     size_t reserve = huge_reserve(used);
-    s = (hak_segment_t *)os_map_aligned(reserve, HAK_SEG_SIZE);
-    if (s == NULL && reserve > used) s = (hak_segment_t *)os_map_aligned(reserve = used, HAK_SEG_SIZE);
-    if (s == NULL) {
+    char *fresh = os_map_aligned(reserve, HAK_SEG_SIZE);
+    if (fresh == NULL && reserve > used) fresh = os_map_aligned(reserve = used, HAK_SEG_SIZE);
+    if (fresh == NULL) {
       errno = ENOMEM;
       return NULL;
     }
+    /* No cached mapping is large enough: move the pages of the largest one
+     * onto the fresh reservation (still resident: no faults for them), which
+     * unmaps its old range in the same call. */
+    hak_segment_t *old = hak_cache_take_largest_huge();
+    if (old != NULL && mremap(old->map_base, old->map_size, old->map_size, MREMAP_MAYMOVE | MREMAP_FIXED, fresh) != MAP_FAILED) {
+      s = (hak_segment_t *)fresh; /* its header moved with it */
+      if (zero && s->dirty_size > offset) memset(fresh + offset, 0, s->dirty_size - offset < size ? s->dirty_size - offset : size);
+    } else {
+      if (old != NULL) os_unmap_evicted(hak_cache_put_huge(old)); /* not moved: back to the cache */
+      s = (hak_segment_t *)fresh;
+      s->dirty_size = page; /* the header page */
+    }
     s->map_size = reserve;
-    s->dirty_size = page; /* the header page */
     HAK_DEBUG_SEGMAP_SET(s, true);
   }
   return huge_setup(s, (char *)s + offset, used, alignment);
@@ -230,6 +293,7 @@ HAK_COLD void hak_huge_free(hak_segment_t *seg, hak_user_t user) {
   /* A large block has a segment of its own, of kind HAK_KIND_HUGE. */
   HAK_ASSERT(seg->kind == HAK_KIND_HUGE && hak_seg_of(hak_user_ptr(user)) == seg);
   (void)user;
+  hak_huge_account(seg, false);
 #if !HAKMEM_BUILD_RELEASE
   /* A second free of a cached block is then reported as already freed. */
   hak_header_t *hdr = hak_base_header(hak_user_to_base(user));
@@ -258,16 +322,19 @@ HAK_COLD void *hak_huge_realloc(hak_segment_t *seg, hak_user_t user, size_t size
   }
   size_t offset = (size_t)(p - seg->map_base);
   size_t used = round_up(offset + size, hak_os_page_size());
+  hak_huge_account(seg, false);
   if (used <= seg->map_size) {
     if (used < seg->used_size) hak_huge_trim(seg, used);
     seg->used_size = used;
     if (seg->dirty_size < used) seg->dirty_size = used;
+    hak_huge_account(seg, true);
     return p;
   }
   size_t reserve = huge_reserve(used);
   if (mremap(seg->map_base, seg->map_size, reserve, 0) != MAP_FAILED) {
     seg->map_size = reserve;
     seg->used_size = seg->dirty_size = used;
+    hak_huge_account(seg, true);
     return p;
   }
   char *fresh = os_map_aligned(reserve, HAK_SEG_SIZE);
@@ -284,11 +351,13 @@ HAK_COLD void *hak_huge_realloc(hak_segment_t *seg, hak_user_t user, size_t size
       hdr->check = HAK_HDR_LIVE ^ (uint64_t)(uintptr_t)hdr;
       HAK_DEBUG_SEGMAP_SET(s, true);
       HAK_ASSERT(hak_seg_of(fresh + offset) == s);
+      hak_huge_account(s, true);
       return fresh + offset;
     }
     HAK_DEBUG_SEGMAP_SET(seg, true);
     munmap(fresh, reserve);
   }
+  hak_huge_account(seg, true); /* unchanged: the copy below frees it */
   size_t usable = hak_huge_usable(seg, user);
   void *q = hak_huge_alloc(size, HAK_ALIGN, false);
   if (q == NULL) return NULL;
