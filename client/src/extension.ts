@@ -6,6 +6,7 @@ import { createConfig, CREATE_CONFIG_COMMAND, onReachNotice } from './createConf
 import { Benchmarks } from './benchmarks';
 import { createLanguageClient, serverSettings } from './languageClient';
 import { HakmemStatusBar } from './statusBar';
+import { RUN_SUITE_COMMAND, SuiteRunner } from './suite';
 
 let client: LanguageClient | undefined;
 
@@ -23,12 +24,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = languageClient;
   const benchmarks = new Benchmarks(context, languageClient, status, output);
   const lenses = new BenchmarkLenses(benchmarks);
+  const suite = new SuiteRunner(context, languageClient, status, output);
   const refresh = (): void => {
     benchmarks.refresh();
     lenses.refresh();
   };
   context.subscriptions.push(
     benchmarks,
+    suite,
+    vscode.commands.registerCommand(RUN_SUITE_COMMAND, () => suite.run()),
     vscode.window.registerTreeDataProvider('hakmem.benchmarks', benchmarks),
     vscode.languages.registerCodeLensProvider(
       [
