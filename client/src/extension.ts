@@ -8,6 +8,7 @@ import { BenchmarksWelcome } from './benchmarksWelcome';
 import { createLanguageClient, serverSettings } from './languageClient';
 import { openSampleAllocator, OPEN_SAMPLE_COMMAND } from './sampleAllocator';
 import { HakmemStatusBar } from './statusBar';
+import { RUN_SUITE_COMMAND, SuiteRunner } from './suite';
 
 let client: LanguageClient | undefined;
 
@@ -27,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const lenses = new BenchmarkLenses(benchmarks);
   // With no folder or nothing to run, the view is empty and shows its welcome (Open Sample Allocator).
   const view = new BenchmarksWelcome(benchmarks, async () => (await benchmarks.benchmarks()).benchmarks.length > 0);
+  const suite = new SuiteRunner(context, languageClient, status, output);
   const refresh = (): void => {
     benchmarks.refresh();
     lenses.refresh();
@@ -35,6 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     benchmarks,
     view,
     vscode.window.registerTreeDataProvider('hakmem.benchmarks', view),
+    suite,
+    vscode.commands.registerCommand(RUN_SUITE_COMMAND, () => suite.run()),
     vscode.languages.registerCodeLensProvider(
       [
         { scheme: 'file', language: 'c' },

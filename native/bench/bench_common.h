@@ -3,7 +3,9 @@
  * allocator-independent random generator, wall-clock timing and the result
  * line. Each benchmark prints one human line, then exactly one line
  *   HAKMEM_RESULT {"bench":...,"ops":...,"seconds":...,"ops_per_sec":...,
- *                  "threads":...,"max_rss_kb":...,"args":[...]}
+ *                  "threads":...,"max_rss_kb":...,"sys_seconds":...,
+ *                  "user_seconds":...,"minor_faults":...,"major_faults":...,
+ *                  "args":[...]}
  * (format defined in native/README.md). The benchmarks use only libc, so the
  * allocator is whatever LD_PRELOAD supplies.
  */
@@ -82,13 +84,25 @@ static inline long bench_max_rss_kb(void) {
   return ru.ru_maxrss;
 }
 
+/* The rusage fields of the result line: system and user CPU seconds and
+ * page faults of this program (RUSAGE_SELF, all threads, set-up included). */
+static inline void bench_print_rusage(const struct rusage *ru) {
+  printf("\"sys_seconds\":%.6f,\"user_seconds\":%.6f,\"minor_faults\":%ld,\"major_faults\":%ld,",
+         (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec * 1e-6,
+         (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec * 1e-6, ru->ru_minflt, ru->ru_majflt);
+}
+
 /* Prints the machine-readable result line. */
 static inline void bench_result(const char *bench, unsigned long long ops, double seconds, int threads, int argc,
                                 char **argv) {
   double rate = seconds > 0 ? (double)ops / seconds : 0.0;
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
   printf("HAKMEM_RESULT {\"bench\":\"%s\",\"ops\":%llu,\"seconds\":%.6f,\"ops_per_sec\":%.1f,\"threads\":%d,"
-         "\"max_rss_kb\":%ld,\"args\":[",
+         "\"max_rss_kb\":%ld,",
          bench, ops, seconds, rate, threads, bench_max_rss_kb());
+  bench_print_rusage(&ru);
+  printf("\"args\":[");
   for (int i = 1; i < argc; i++) {
     printf("%s\"", i > 1 ? "," : "");
     for (const char *c = argv[i]; *c; c++) {

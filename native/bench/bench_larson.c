@@ -9,17 +9,25 @@
  * same slot and exits, so blocks are freed by threads other than the ones
  * that allocated them. After `seconds` the main thread stops the workers.
  * ops = allocations done by the workers (larson's "operations").
+ * Check: every block carries a tag of its slot and sequence number at both
+ * ends, verified before each free; the verified count must equal the
+ * workers' allocations plus the blocks left at the end.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
+#include "bench_check.h"
 #include "bench_common.h"
 
 static const char *usage = "bench_larson seconds min max chperthread rounds seed threads";
 
 typedef struct slot {
   char **blocks;
+  size_t *sizes;
+  uint64_t *ids;
+  uint64_t next_id;
+  unsigned long long verified;
   size_t count;
   unsigned long long iterations; /* per worker */
   size_t min, max;
@@ -54,16 +62,20 @@ static void *worker(void *arg) {
   unsigned long long done = 0;
   for (; done < slot->iterations; done++) {
     size_t victim = (size_t)(bench_rand(&slot->rng) % slot->count);
+    if (!bench_tag_ok((unsigned char *)slot->blocks[victim], slot->sizes[victim], bench_tag(slot->ids[victim])))
+      bench_check_fail("larson", "a block lost its contents (overlapping blocks?)");
+    slot->verified++;
     free(slot->blocks[victim]);
     size_t size = range ? slot->min + (size_t)(bench_rand(&slot->rng) % range) : slot->min;
-    volatile char *p = malloc(size);
+    char *p = malloc(size);
     if (p == NULL) {
       fprintf(stderr, "malloc(%zu) failed\n", size);
       exit(1);
     }
-    p[0] = 'a';
-    p[size > 1 ? 1 : 0] = 'b';
-    slot->blocks[victim] = (char *)p;
+    slot->ids[victim] = slot->next_id++;
+    slot->sizes[victim] = size;
+    bench_tag_write((unsigned char *)p, size, bench_tag(slot->ids[victim]));
+    slot->blocks[victim] = p;
     if (atomic_load_explicit(&stop_flag, memory_order_relaxed)) {
       done++;
       break;
@@ -94,15 +106,21 @@ int main(int argc, char **argv) {
   for (int t = 0; t < threads; t++) {
     slot_t *s = &slots[t];
     s->blocks = malloc(per_thread * sizeof *s->blocks);
-    if (s->blocks == NULL) return 1;
+    s->sizes = malloc(per_thread * sizeof *s->sizes);
+    s->ids = malloc(per_thread * sizeof *s->ids);
+    if (s->blocks == NULL || s->sizes == NULL || s->ids == NULL) return 1;
+    s->next_id = (uint64_t)t << 40;
     s->count = per_thread;
     s->iterations = rounds * per_thread;
     s->min = min;
     s->max = max;
     s->rng = bench_rand(&rng);
     for (size_t i = 0; i < per_thread; i++) {
-      s->blocks[i] = malloc(bench_size(&rng, min, max > min ? max - 1 : min));
+      s->sizes[i] = bench_size(&rng, min, max > min ? max - 1 : min);
+      s->blocks[i] = malloc(s->sizes[i]);
       if (s->blocks[i] == NULL) return 1;
+      s->ids[i] = s->next_id++;
+      bench_tag_write((unsigned char *)s->blocks[i], s->sizes[i], bench_tag(s->ids[i]));
     }
   }
   double start = bench_now();
@@ -120,11 +138,23 @@ int main(int argc, char **argv) {
   for (int t = 0; t < threads; t++) ops += slots[t].allocs;
   printf("larson: %d threads, sizes %zu..%zu, %zu blocks per thread: Throughput = %.0f operations per second (%.3f s)\n",
          threads, min, max, per_thread, (double)ops / elapsed, elapsed);
-  bench_result("larson", ops, elapsed, threads, argc, argv);
+  unsigned long long verified = 0, expected = ops;
   for (int t = 0; t < threads; t++) {
-    for (size_t i = 0; i < slots[t].count; i++) free(slots[t].blocks[i]);
-    free(slots[t].blocks);
+    slot_t *s = &slots[t];
+    for (size_t i = 0; i < s->count; i++) {
+      if (!bench_tag_ok((unsigned char *)s->blocks[i], s->sizes[i], bench_tag(s->ids[i])))
+        bench_check_fail("larson", "a block lost its contents (overlapping blocks?)");
+      free(s->blocks[i]);
+      s->verified++;
+    }
+    verified += s->verified;
+    expected += s->count;
+    free(s->blocks);
+    free(s->sizes);
+    free(s->ids);
   }
   free(slots);
+  bench_check_line("larson", verified, expected);
+  bench_result("larson", ops, elapsed, threads, argc, argv);
   return 0;
 }

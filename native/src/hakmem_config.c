@@ -8,9 +8,10 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "hakmem_cache.h"
 #include "hakmem_internal.h"
 
-HAK_INTERNAL hak_settings_t hak_settings = {.segment_cache = 4, .verbose = 0, .purge = 1};
+HAK_INTERNAL hak_settings_t hak_settings = {.segment_cache = 16, .huge_cache = 32, .purge_delay_ms = 50, .verbose = 0, .purge = 1};
 
 /* 0: not started, 1: in progress, 2: done. */
 static _Atomic int hak_init_state;
@@ -28,17 +29,21 @@ static size_t env_size(const char *name, size_t fallback) {
 /* pthread key destructor: the thread is exiting. */
 static void hak_thread_shutdown(void *heap) { hak_heap_detach_shutdown((hak_heap_t *)heap); }
 
+/* Lock order: pool, then OS, then cache (the cache lock is innermost). */
 static void hak_fork_prepare(void) {
   hak_heap_fork_prepare();
   hak_os_fork_prepare();
+  hak_cache_fork_prepare();
 }
 
 static void hak_fork_parent(void) {
+  hak_cache_fork_parent();
   hak_os_fork_parent();
   hak_heap_fork_parent();
 }
 
 static void hak_fork_child(void) {
+  hak_cache_fork_child();
   hak_os_fork_child();
   hak_heap_fork_child();
 }
@@ -53,6 +58,8 @@ HAK_COLD void hak_core_init(void) {
   }
   hak_initialising = 1;
   hak_settings.segment_cache = env_size("HAKMEM_SEGMENT_CACHE", hak_settings.segment_cache);
+  hak_settings.huge_cache = env_size("HAKMEM_LARGE_CACHE", hak_settings.huge_cache);
+  hak_settings.purge_delay_ms = env_size("HAKMEM_PURGE_DELAY", (size_t)hak_settings.purge_delay_ms);
   hak_settings.verbose = (int)env_size("HAKMEM_VERBOSE", 0);
   hak_settings.purge = (int)env_size("HAKMEM_PURGE", 1);
   hak_os_init();

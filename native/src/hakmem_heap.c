@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hakmem_cache.h"
 #include "hakmem_internal.h"
 
 HAK_INTERNAL hak_page_t hak_empty_page;
@@ -380,6 +381,7 @@ HAK_COLD void hak_heap_detach_shutdown(hak_heap_t *heap) {
 void hak_thread_flush(void) {
   hak_heap_t *heap = hak_tls_heap;
   if (heap != NULL) heap_collect(heap);
+  hak_cache_purge_expired(); /* a chance to return cached memory after its delay */
 }
 
 #if HAK_ASSERT_ON

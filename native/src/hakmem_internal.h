@@ -112,8 +112,12 @@ typedef struct hak_segment {
   size_t map_size;             /* bytes mapped (HUGE: whole mapping) */
   char *map_base;              /* start of the mapping (HUGE: may precede the segment) */
   uint64_t free_slices;        /* bit i set: slice i is free (bit 0 never) */
-  struct hak_segment *next;    /* heap's segment list, or the empty-segment cache */
+  struct hak_segment *next;    /* heap's segment list; NULL while cached */
   struct hak_segment *prev;
+  /* Bookkeeping of the caches (hakmem_cache.c) and of large blocks. */
+  size_t used_size;            /* HUGE: bytes from map_base handed out (header + block, page-rounded) */
+  size_t dirty_size;           /* bytes from map_base that may be resident (>= the first OS page) */
+  uint64_t cached_at;          /* hak_now_ms() when the mapping entered a cache */
   /* Second cache line: read by every free. */
   uint8_t head_of[HAK_SLICES] __attribute__((aligned(64))); /* slice -> index of the first slice of its page */
   hak_page_t pages[HAK_SLICES];
@@ -136,6 +140,8 @@ typedef struct hak_heap {
 /* Settings, read once from HAKMEM_* variables at start. */
 typedef struct hak_settings {
   size_t segment_cache; /* HAKMEM_SEGMENT_CACHE: empty segments kept process-wide */
+  size_t huge_cache;    /* HAKMEM_LARGE_CACHE: freed large mappings kept for reuse */
+  uint64_t purge_delay_ms; /* HAKMEM_PURGE_DELAY: how long a cached mapping stays resident */
   int verbose;          /* HAKMEM_VERBOSE: debug build prints a summary at exit */
   int purge;            /* HAKMEM_PURGE: cached segments give their memory back (madvise) */
 } hak_settings_t;

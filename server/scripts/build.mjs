@@ -21,6 +21,7 @@ const serverEntries = [
 const browserEntries = [
   { in: 'media/src/results/main.ts', out: 'media/dist/results.js' },
   { in: 'media/src/flame/main.ts', out: 'media/dist/flame.js' },
+  { in: 'media/src/suite/main.ts', out: 'media/dist/suite.js' },
 ];
 
 const production = process.argv.includes('--production');

@@ -21,6 +21,7 @@ export const systemPackages = [
   { pkg: 'libkrb5-dev', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h') },
   { pkg: 'git', present: () => onPath('git') },
   { pkg: 'sparse', present: () => onPath('sparse') },
+  { pkg: 'strace', present: () => onPath('strace') },
   // /usr/bin/time -f %M: the independent check of the peak RSS the benchmarks report.
   { pkg: 'time', present: () => existsSync('/usr/bin/time') },
 ];

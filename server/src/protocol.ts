@@ -5,4 +5,5 @@
 export * from './protocol/lsp';
 export * from './protocol/resultsPage';
 export * from './protocol/flamePage';
+export * from './protocol/suitePage';
 export { acceptPageMessage } from './protocol/checks';

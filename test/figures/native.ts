@@ -1,12 +1,15 @@
-// Prints the bundled allocator against glibc, mimalloc, jemalloc and tcmalloc
-// on the four bundled benchmarks: median ops/s over interleaved runs, peak RSS,
-// and each allocator's ratio to ours.
-//   node out/test/figures/native.js [--runs N] [--quick] [--bench a,b] [--allocators x,y]
+// `npm run bench:native`: the standard suite (suite.ts) under the five
+// allocators. With --presets: the bundled allocator against glibc, mimalloc,
+// jemalloc and tcmalloc on the four bundled benchmarks (median ops/s over
+// interleaved runs, peak RSS, and each allocator's ratio to ours).
+//   node out/test/figures/native.js [--runs N] [--quick] [--rows a,b] [--allocators x,y]
+//   node out/test/figures/native.js --presets [--runs N] [--quick] [--bench a,b] [--allocators x,y]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { resolveAllocator, type AllocatorChoice } from '../../server/src/bench/allocators';
 import { nativePresets, type BenchmarkSpec } from '../../server/src/bench/presets';
 import { repoRoot } from '../util/paths';
+import { suiteFigures } from './suite';
 
 interface Options {
   runs: number;
@@ -126,9 +129,18 @@ function main(): void {
   );
 }
 
-try {
-  main();
-} catch (e) {
-  console.error((e as Error).message);
-  process.exit(1);
+const argv = process.argv.slice(2);
+if (argv.includes('--presets')) {
+  try {
+    process.argv = [...process.argv.slice(0, 2), ...argv.filter((a) => a !== '--presets')];
+    main();
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+} else {
+  suiteFigures(argv).catch((e: unknown) => {
+    console.error((e as Error).message);
+    process.exit(1);
+  });
 }

@@ -23,6 +23,17 @@ describe('bundled allocator: C tests', () => {
     });
   }
 
+  for (const variant of ['release', 'debug']) {
+    test(`mapping caches and purge delay (${variant} build)`, { timeout: 120_000 }, () => {
+      const r = run(join(tests, `cache_${variant}`), [], { timeoutMs: 90_000 });
+      assert.equal(r.status, 0, describeRun(r));
+      for (const part of ['purge delay', 'large mapping reuse and realloc', 'segment purge delay', 'large-block storm']) {
+        assert.match(r.stdout, new RegExp(`^ok ${part}`, 'm'), `missing "ok ${part}"\n${describeRun(r)}`);
+      }
+      assert.match(r.stdout, /^cache: all \d+ checks passed$/m);
+    });
+  }
+
   test('stress: 4 threads, cross-thread frees, content checks, 20 s (release build)', { timeout: 120_000 }, () => {
     const r = run(join(tests, 'stress_release'), ['20', '4'], { timeoutMs: 90_000 });
     assert.equal(r.status, 0, describeRun(r));

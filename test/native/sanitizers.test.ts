@@ -26,6 +26,17 @@ for (const [kind, target] of [
       assert.match(r.stdout, /^unit: all \d+ checks passed$/m);
     });
 
+    test('mapping cache and purge delay tests are clean', { timeout: 600_000 }, () => {
+      make(target);
+      const r = run(join(tests, `cache_${kind}`), [], {
+        timeoutMs: 120_000,
+        env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', TSAN_OPTIONS: 'halt_on_error=1' },
+      });
+      assert.equal(r.status, 0, describeRun(r));
+      assert.doesNotMatch(r.stderr, sanitizerReport, describeRun(r));
+      assert.match(r.stdout, /^cache: all \d+ checks passed$/m);
+    });
+
     test('stress test (5 s, 4 threads) is clean', { timeout: 600_000 }, () => {
       make(target);
       const r = run(join(tests, `stress_${kind}`), ['5', '4'], {

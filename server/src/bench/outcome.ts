@@ -58,6 +58,22 @@ function describeFailure(series: Series, r: GroupRunResult, binary: string, time
   return undefined;
 }
 
+/** The child's getrusage figures its result line reported (the bundled benchmarks print them). */
+function rusageFields(fields: Readonly<Record<string, unknown>> | undefined): Pick<Sample, 'sysSeconds' | 'minorFaults' | 'majorFaults'> {
+  const pick = (name: string): number | undefined => {
+    const v = fields?.[name];
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+  };
+  const sys = pick('sys_seconds');
+  const minor = pick('minor_faults');
+  const major = pick('major_faults');
+  return {
+    ...(sys !== undefined ? { sysSeconds: sys } : {}),
+    ...(minor !== undefined ? { minorFaults: minor } : {}),
+    ...(major !== undefined ? { majorFaults: major } : {}),
+  };
+}
+
 /** The sample a finished run measured, or why it measured nothing. */
 export function runOutcome(
   series: Series,
@@ -69,6 +85,7 @@ export function runOutcome(
   if (failure) return { failure };
   try {
     const parsed = parseRunOutput(r.stdout, spec.result);
+    const usage = rusageFields(parsed.fields);
     return {
       sample: {
         index: series.samples.length,
@@ -77,6 +94,7 @@ export function runOutcome(
         wallSeconds: r.wallSeconds,
         maxRssKb: parsed.maxRssKb ?? r.peakRssKb ?? null,
         exitStatus: r.exitStatus,
+        ...usage,
       },
     };
   } catch (e) {

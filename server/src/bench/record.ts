@@ -16,6 +16,10 @@ export interface Sample {
   /** Peak RSS in KiB: the benchmark's own figure, else the kernel's VmHWM sampled while it ran. */
   readonly maxRssKb: number | null;
   readonly exitStatus: number | null;
+  /** The child's own getrusage, when its result line reports it (sys_seconds, minor_faults, major_faults). */
+  readonly sysSeconds?: number;
+  readonly minorFaults?: number;
+  readonly majorFaults?: number;
 }
 
 export interface SeriesSummary {

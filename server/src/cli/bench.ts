@@ -1,5 +1,5 @@
 // `hakmem bench list|run|compare`: the benchmark engine on the command line.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveAllocator, ALLOCATOR_NAMES } from '../bench/allocators';
 import { compareRecords, DEFAULT_NOISE_THRESHOLD } from '../bench/compare';
@@ -12,6 +12,11 @@ import { findBenchWorkspace, type BenchWorkspace } from '../bench/workspace';
 import { loadWorkspaceConfigText } from '../configSections';
 import { UsageError, type CliCommand, type CliIO } from './types';
 import { verdictSentence } from '../bench/verdict';
+import { runWorkloadSuite } from '../bench/suite/run';
+import { suiteReportText } from '../bench/suite/text';
+import type { SuiteReport } from '../bench/suite/types';
+import { suiteWorkloads } from '../bench/suite/workloads';
+import { standaloneSuitePage } from '../pages/suiteStandalone';
 
 const USAGE = [
   'hakmem bench list [--json]',
@@ -19,6 +24,8 @@ const USAGE = [
   '                        [--discard-first-outlier] [--env K=V …] [--matrix K=v1,v2 …] [--timeout SECONDS] [--threshold PCT]',
   '                        [--quick] [--no-build] [--no-history] [--json] [--fail-on-regression PCT]',
   '       hakmem bench compare <a.json> <b.json> [--threshold PCT] [--fail-on-regression PCT] [--json]',
+  '       hakmem bench suite [--allocators a,b,…] [--rows r1,r2,…] [--runs N] [--warmup N] [--timeout SECONDS] [--quick]',
+  '                          [--threshold PCT] [--no-build] [--no-history] [--json] [--html FILE]',
 ].join('\n');
 
 const SUMMARY = [
@@ -32,6 +39,11 @@ const SUMMARY = [
   'than 3.5 scaled MADs from the others. Every run is appended to .hakmem/history.jsonl with how it was measured.',
   'compare reads two `bench run --json` outputs (or records, or history files) and compares matching series; with',
   '--fail-on-regression PCT it exits 1 when a series is significantly slower by more than PCT percent.',
+  'suite runs the standard workload suite (larson, xmalloc, cache-scratch/thrash, mstress, malloc-large, glibc-simple/thread,',
+  'and real programs under LD_PRELOAD) under every allocator (default hakmem,system,mimalloc,jemalloc,tcmalloc; 5 runs),',
+  'and prints time and peak RSS relative to the best allocator of each row, system time and page faults, the geometric',
+  "mean per allocator with its 95% bootstrap interval, each row's verdicts and the verdict against the previous suite run.",
+  'It exits 1 when a run failed (a crash, a wrong result), 0 otherwise; a missing allocator is reported, not fatal.',
 ].join('\n');
 
 interface Flags {
@@ -51,6 +63,8 @@ const VALUE_FLAGS = new Set([
   '--timeout',
   '--threshold',
   '--fail-on-regression',
+  '--rows',
+  '--html',
 ]);
 const SWITCHES = new Set(['--json', '--quick', '--no-build', '--no-history', '--fixed', '--discard-first-outlier']);
 
@@ -333,6 +347,83 @@ async function compare(args: readonly string[], io: CliIO): Promise<number> {
   return failed.length > 0 ? 1 : 0;
 }
 
+const SUITE_ALLOCATORS = 'hakmem,system,mimalloc,jemalloc,tcmalloc';
+
+function commaList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+async function suite(args: readonly string[], io: CliIO): Promise<number> {
+  const allowed = [
+    '--allocators',
+    '--rows',
+    '--runs',
+    '--warmup',
+    '--timeout',
+    '--threshold',
+    '--html',
+    '--quick',
+    '--json',
+    '--no-build',
+    '--no-history',
+  ];
+  const flags = parseFlags(args, allowed);
+  if (flags.positional.length > 0) throw new UsageError(`unexpected argument '${flags.positional[0]}'`);
+  const ws = findBenchWorkspace(io.cwd);
+  const allocators = commaList(last(flags, '--allocators') ?? SUITE_ALLOCATORS);
+  if (allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
+  for (const a of allocators) {
+    try {
+      resolveAllocator(a, ws.nativeDir, io.cwd);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const rowsRaw = last(flags, '--rows');
+  const known = suiteWorkloads(ws.nativeDir).map((w) => w.spec.name);
+  const rows = rowsRaw !== undefined ? commaList(rowsRaw) : undefined;
+  for (const r of rows ?? []) if (!known.includes(r)) throw new UsageError(`unknown suite row '${r}' (known: ${known.join(', ')})`);
+  const quick = flags.switches.has('--quick');
+  const threshold = (percent(flags, '--threshold') ?? DEFAULT_NOISE_THRESHOLD * 100) / 100;
+  let report: SuiteReport;
+  try {
+    report = await runWorkloadSuite({
+      allocators,
+      ...(rows ? { rows } : {}),
+      runs: integer(flags, '--runs', 5, 1, 1000),
+      warmup: integer(flags, '--warmup', quick ? 0 : 1, 0, 100),
+      timeoutMs: integer(flags, '--timeout', quick ? 60 : 300, 1, 86_400) * 1000,
+      quick,
+      build: !flags.switches.has('--no-build'),
+      nativeDir: ws.nativeDir,
+      root: ws.root,
+      appendHistory: !flags.switches.has('--no-history'),
+      noiseThreshold: threshold,
+      signal: io.signal,
+      onProgress: (message, fraction) => io.err(`[${String(Math.round(fraction * 100)).padStart(3)}%] ${message}\n`),
+    });
+  } catch (e) {
+    if (e instanceof CancelledError) {
+      io.err('hakmem bench suite: cancelled; nothing was recorded\n');
+      return 130;
+    }
+    throw e;
+  }
+  const html = last(flags, '--html');
+  if (html !== undefined) writeFileSync(resolve(io.cwd, html), standaloneSuitePage(report));
+  if (flags.switches.has('--json')) jsonOut(io, report);
+  else {
+    io.out(suiteReportText(report));
+    if (report.historyPath) io.out(`recorded in ${report.historyPath}\n`);
+    if (html !== undefined) io.out(`page written to ${resolve(io.cwd, html)}\n`);
+  }
+  const failed = report.rows.some((r) => r.failures.length > 0 || (r.skipped !== undefined && !/ is not installed$/.test(r.skipped)));
+  return failed ? 1 : 0;
+}
+
 export const command: CliCommand = {
   name: 'bench',
   usage: USAGE,
@@ -346,8 +437,10 @@ export const command: CliCommand = {
         return run(rest, io);
       case 'compare':
         return compare(rest, io);
+      case 'suite':
+        return suite(rest, io);
       default:
-        throw new UsageError(sub ? `unknown sub-command '${sub}' (list, run, compare)` : 'list, run or compare?');
+        throw new UsageError(sub ? `unknown sub-command '${sub}' (list, run, compare, suite)` : 'list, run, compare or suite?');
     }
   },
 };

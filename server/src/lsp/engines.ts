@@ -24,7 +24,11 @@ import {
   type ProfileResult,
   type RunBenchmarkParams,
   type RunBenchmarkResult,
+  type RunWorkloadSuiteParams,
+  type RunWorkloadSuiteResult,
 } from '../protocol';
+import { readSuiteHistory, runWorkloadSuite } from '../bench/suite/run';
+import { suiteHeadline } from '../bench/suite/text';
 import { uriOf } from './diagnostics';
 import { onTypedRequest, onTypedRequest0 } from './typedHandlers';
 
@@ -65,6 +69,7 @@ export class EngineRequests {
     const c = this.connection;
     onTypedRequest0(c, Requests.listBenchmarks, () => this.listBenchmarks());
     onTypedRequest(c, Requests.runBenchmark, (params, token) => this.runBenchmark(params, token));
+    onTypedRequest(c, Requests.runSuite, (params, token) => this.runWorkloadSuite(params, token));
     onTypedRequest(c, Requests.profile, (params, token) => this.profile(params, token));
     onTypedRequest(c, Requests.locateFunction, (params) => this.locateFunction(params));
     // Only reads the tree: allowed in untrusted workspaces too.
@@ -170,6 +175,39 @@ export class EngineRequests {
       };
     } catch (e) {
       if (e instanceof CancelledError) throw new ResponseError(-32800, 'benchmark cancelled');
+      throw e;
+    } finally {
+      progress.done();
+    }
+  }
+
+  private async runWorkloadSuite(params: RunWorkloadSuiteParams, token: CancellationToken): Promise<RunWorkloadSuiteResult> {
+    this.requireTrust('Running the suite');
+    const ws = this.benchWorkspace();
+    const progress = await this.connection.window.createWorkDoneProgress();
+    progress.begin('HAKMEM: suite', 0, 'building', true);
+    const signal = abortSignalOf(token);
+    progress.token.onCancellationRequested(() => killAllGroups());
+    try {
+      const report = await runWorkloadSuite({
+        allocators: params.allocators,
+        ...(params.rows ? { rows: params.rows } : {}),
+        runs: params.runs,
+        warmup: params.warmup ?? (params.quick ? 0 : 1),
+        timeoutMs: params.timeoutSeconds * 1000,
+        noiseThreshold: params.noiseThreshold / 100,
+        quick: params.quick === true,
+        nativeDir: ws.nativeDir,
+        root: ws.root,
+        appendHistory: true,
+        signal,
+        onProgress: (message, fraction) => progress.report(Math.round(fraction * 100), message),
+      });
+      const history = readSuiteHistory(ws.root).map((s) => ({ time: s.time, commit: s.commit, quick: s.quick, means: s.means }));
+      return { page: { type: 'suite', report, history }, headline: suiteHeadline(report) };
+    } catch (e) {
+      if (e instanceof CancelledError) throw new ResponseError(-32800, 'suite cancelled');
+      if (e instanceof Error && /^unknown suite row/.test(e.message)) throw new ResponseError(2, e.message);
       throw e;
     } finally {
       progress.done();

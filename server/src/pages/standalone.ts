@@ -7,7 +7,7 @@ import { serialiseModel, type SerialisedProfile } from '../profile/serialise';
 import { flamePageHtml } from './flamePage';
 import type { PageScript } from './shell';
 
-export type MediaBundle = 'flame.js' | 'results.js';
+export type MediaBundle = 'flame.js' | 'results.js' | 'suite.js';
 
 /** media/dist/<bundle>, found from wherever this module runs (the CLI bundle in server/dist, compiled tests in out/, the sources). */
 export function mediaBundlePath(bundle: MediaBundle, start: string = __dirname): string {

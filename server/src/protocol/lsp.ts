@@ -7,6 +7,7 @@ import type { ConfigProposal } from '../init/propose';
 import { isRecord } from './checks';
 import type { SerialisedProfile } from './flamePage';
 import type { ResultsMessage } from './resultsPage';
+import type { SuiteResultMessage } from './suitePage';
 
 /** The hakmem.* settings the language server reads (sent at start and on every change). */
 export interface ServerSettings {
@@ -90,6 +91,26 @@ export interface RunBenchmarkResult {
   readonly warning?: string;
 }
 
+export interface RunWorkloadSuiteParams {
+  readonly allocators: readonly string[];
+  /** Only these rows; every row when absent. */
+  readonly rows?: readonly string[];
+  readonly runs: number;
+  readonly warmup?: number;
+  readonly timeoutSeconds: number;
+  /** Percent. */
+  readonly noiseThreshold: number;
+  readonly quick?: boolean;
+  readonly workDoneToken?: string | number;
+}
+
+export interface RunWorkloadSuiteResult {
+  /** The message the suite page renders. */
+  readonly page: SuiteResultMessage;
+  /** One line for the status bar: the subject's geometric mean and the verdict against the previous suite run. */
+  readonly headline: string;
+}
+
 export interface ProfileBenchmarkParams {
   readonly benchmark?: string;
   /** Or an existing perf script / folded / callgrind.out / speedscope file. */
@@ -153,6 +174,8 @@ export interface TrustChangedParams {
 export const Requests = {
   listBenchmarks: new RequestType0<ListBenchmarksResult, void>('hakmem/listBenchmarks'),
   runBenchmark: new RequestType<RunBenchmarkParams, RunBenchmarkResult, void>('hakmem/runBenchmark'),
+  /** The standard workload suite, every row under every allocator (interleaved rounds per row). */
+  runSuite: new RequestType<RunWorkloadSuiteParams, RunWorkloadSuiteResult, void>('hakmem/runSuite'),
   /** Fails with BuildFailureData when the profiling build failed. */
   profile: new RequestType<ProfileBenchmarkParams, ProfileResult, BuildFailureData>('hakmem/profile'),
   locateFunction: new RequestType<LocateFunctionParams, LocateFunctionResult, void>('hakmem/locateFunction'),

@@ -1,0 +1,4 @@
+/* cache_scratch: passive false sharing (see bench_false_sharing.h). */
+#include "bench_false_sharing.h"
+
+int main(int argc, char **argv) { return fs_main(argc, argv, "cache_scratch", 1); }
