@@ -17,6 +17,8 @@ export interface GroupRunOptions {
   readonly keepBytes?: number;
   /** Called with the group id once the child is running (tests use it to look for leftovers). */
   readonly onSpawn?: (pgid: number) => void;
+  /** Awaited at the timeout before the group is killed (the hang's stacks are read then). */
+  readonly onTimeout?: (pid: number) => Promise<void>;
 }
 
 export interface GroupRunResult {
@@ -144,7 +146,13 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     const sampler = setInterval(samplePeak, 50);
     const timer = setTimeout(() => {
       timedOut = true;
-      if (pgid !== undefined) killGroup(pgid);
+      if (pgid === undefined) return;
+      if (!options.onTimeout) return killGroup(pgid);
+      // The hook never holds the kill back for good: whatever it does, the group dies after it.
+      options.onTimeout(pgid).then(
+        () => killGroup(pgid),
+        () => killGroup(pgid),
+      );
     }, options.timeoutMs);
     const onAbort = (): void => {
       cancelled = true;

@@ -1,0 +1,111 @@
+import { dirname } from 'node:path';
+import { findBenchWorkspace } from '../bench/workspace';
+import { findConfigFile } from '../config/file';
+import { crashSarif } from '../triage/sarif';
+import { crashText } from '../triage/report';
+import { triageRun, type TriageResult } from '../triage/run';
+import { ArgWords } from './args';
+import { UsageError, type CliCommand, type CliIO } from './types';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface TriageArgs {
+  readonly allocator: string;
+  readonly format: Format;
+  readonly timeoutMs: number;
+  readonly env: Record<string, string>;
+  readonly command: string[];
+}
+
+export function parseTriageArgs(args: readonly string[]): TriageArgs {
+  let allocator = 'system';
+  let format: Format = 'text';
+  let timeout = 120;
+  const env: Record<string, string> = {};
+  const words = new ArgWords(args);
+  for (let a = words.next(); a !== undefined; a = words.next()) {
+    if (a === '--') {
+      const command = words.rest();
+      if (command.length === 0) throw new UsageError('no command after --');
+      return { allocator, format, timeoutMs: timeout * 1000, env, command };
+    }
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(0, eq) : a;
+    const value = (): string => words.value(name, eq >= 0 ? a.slice(eq + 1) : '');
+    if (name === '--allocator') allocator = value();
+    else if (name === '--format') {
+      const v = value();
+      if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be text, json or sarif (got '${v}')`);
+      format = v as Format;
+    } else if (name === '--timeout') {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v <= 0) throw new UsageError('--timeout needs a number of seconds above 0');
+      timeout = v;
+    } else if (name === '--env') {
+      const kv = value();
+      const k = kv.indexOf('=');
+      if (k <= 0) throw new UsageError(`--env expects NAME=value, not '${kv}'`);
+      env[kv.slice(0, k)] = kv.slice(k + 1);
+    } else throw new UsageError(`unknown option '${a}' (the command to run goes after --)`);
+  }
+  throw new UsageError('which command? put it after --');
+}
+
+function endingText(r: TriageResult): string {
+  switch (r.outcome) {
+    case 'ok':
+      return 'hakmem triage: the program exited normally (status 0)\n';
+    case 'exit':
+      return `hakmem triage: the program failed with exit status ${r.exitStatus}, without a crash\n`;
+    default:
+      return r.crash ? '' : `hakmem triage: ${r.outcome}${r.signal ? ` (${r.signal})` : ''}\n`;
+  }
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const opts = parseTriageArgs(args);
+  const ws = findBenchWorkspace(io.cwd);
+  const configPath = findConfigFile(io.cwd);
+  const root = configPath ? dirname(configPath) : io.cwd;
+  let result: TriageResult;
+  try {
+    result = await triageRun({
+      command: opts.command,
+      cwd: io.cwd,
+      allocator: opts.allocator,
+      nativeDir: ws.nativeDir,
+      env: opts.env,
+      timeoutMs: opts.timeoutMs,
+      signal: io.signal,
+    });
+  } catch (e) {
+    // An unknown allocator name.
+    throw new UsageError((e as Error).message);
+  }
+  if (result.outcome === 'cancelled') {
+    io.err('hakmem triage: cancelled\n');
+    return 130;
+  }
+  if (result.outcome === 'spawn') {
+    io.err(`hakmem triage: ${result.error}\n`);
+    return 2;
+  }
+  if (opts.format === 'json') io.out(JSON.stringify({ version: 1, root, ...result }, null, 2) + '\n');
+  else if (opts.format === 'sarif') io.out(crashSarif(result.crash, root) + '\n');
+  else {
+    if (result.stderrTail && result.outcome !== 'ok') io.err(`${result.stderrTail}\n`);
+    io.out(endingText(result) + (result.crash ? crashText(result.crash) : ''));
+  }
+  return result.outcome === 'ok' ? 0 : 1;
+}
+
+export const command: CliCommand = {
+  name: 'triage',
+  usage: 'hakmem triage [--allocator NAME|PATH] [--format text|json|sarif] [--timeout SECONDS] [--env NAME=value] -- <command…>',
+  summary:
+    'Runs a program under an allocator (default system; hakmem, hakmem-debug, mimalloc, jemalloc, tcmalloc or a library path)\n' +
+    'and, when it crashes, aborts or hangs past the timeout, prints every thread stack with function, file and line (gdb).\n' +
+    'Exit status: 0 the program exited normally, 1 it crashed, aborted, hung or failed, 2 bad usage or it could not start.',
+  run,
+};
