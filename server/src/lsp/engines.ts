@@ -25,6 +25,7 @@ import {
   type RunBenchmarkResult,
 } from '../protocol';
 import { uriOf } from './diagnostics';
+import { crashProblem } from '../triage/problems';
 import { onTypedRequest, onTypedRequest0 } from './typedHandlers';
 
 /** Functions at or above this self share of the latest profile join the hot path. */
@@ -148,6 +149,7 @@ export class EngineRequests {
         results: resultsMessage(result, readHistory(ws.root).records, spec.source !== undefined),
         headline: line,
         buildProblems: result.build?.diagnostics ?? [],
+        crashProblems: result.failures.flatMap((f) => (f.crash ? (crashProblem(f.crash, ws.root, f.label) ?? []) : [])),
         ...(result.error ? { error: result.error } : {}),
         ...(result.warning ? { warning: result.warning } : {}),
       };

@@ -4,6 +4,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { BuildDiagnostic } from '../bench/diagnostics';
 import type { ConfigProposal } from '../init/propose';
+import type { CrashProblem } from '../triage/problems';
 import { isRecord } from './checks';
 import type { SerialisedProfile } from './flamePage';
 import type { ResultsMessage } from './resultsPage';
@@ -67,6 +68,8 @@ export interface RunBenchmarkParams {
   readonly workDoneToken?: string | number;
 }
 
+export type { CrashProblem, CrashLocation } from '../triage/problems';
+
 /** A compiler message from the benchmark's build (absolute file, 1-based line and column). */
 export type { BuildDiagnostic as BuildProblem } from '../bench/diagnostics';
 
@@ -76,6 +79,8 @@ export interface RunBenchmarkResult {
   /** One line for the status bar: the benchmark and the comparison that matters most ("larson: hakmem 2.06× slower than tcmalloc"). */
   readonly headline: string;
   readonly buildProblems: readonly BuildDiagnostic[];
+  /** Runs that crashed, aborted or hung, located at their innermost frame in the workspace. */
+  readonly crashProblems: readonly CrashProblem[];
   readonly error?: string;
   /** Set when a series' spread makes the verdicts unreliable: what was seen and what to do. */
   readonly warning?: string;
