@@ -143,6 +143,40 @@ describe('hakmem triage on planted allocator bugs', () => {
   });
 });
 
+describe('shrinking the reproduction', () => {
+  it('finds a smaller run that fails the same way, and prints its command line', () => {
+    const r = triage([
+      '--shrink',
+      '--budget',
+      '90',
+      '--allocator',
+      planted.debugLib,
+      '--env',
+      'HAKMEM_PLANT=segv',
+      '--format',
+      'json',
+      '--',
+      planted.driver,
+      '4',
+      '2000',
+    ]);
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as {
+      shrink: { original: string[]; smallest: string[]; attempts: number; signature: string };
+      crash: CrashReport;
+    };
+    assert.deepEqual(out.shrink.original, [planted.driver, '4', '2000']);
+    const [threads, blocks] = out.shrink.smallest.slice(1).map(Number);
+    assert.ok(threads! <= 4 && blocks! <= 2000 && threads! * blocks! < 4 * 2000, `smaller: ${out.shrink.smallest.join(' ')}`);
+    assert.ok(out.shrink.attempts > 1);
+    assert.match(out.shrink.signature, new RegExp(`^crash SIGSEGV at .*hakmem_api\\.c:${planted.line('segv')}$`));
+    // The report is the smallest run's, at the same planted line.
+    assert.deepEqual(out.crash.run.command, out.shrink.smallest);
+    assert.equal(innermostWorkspaceFrame(primaryStack(out.crash, planted.dir), planted.dir)?.line, planted.line('segv'));
+    assert.match(r.stderr, /\[100%\] smallest failing run/);
+  });
+});
+
 describe('bad input: one clear message, nothing else lost', () => {
   it('gdb missing from PATH: the crash is still reported, naming gdb and its package', () => {
     const r = triage(

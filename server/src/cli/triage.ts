@@ -4,6 +4,7 @@ import { findConfigFile } from '../config/file';
 import { crashSarif } from '../triage/sarif';
 import { crashText } from '../triage/report';
 import { triageRun, type TriageResult } from '../triage/run';
+import { shrinkRun, type ShrinkResult } from '../triage/shrink';
 import { ArgWords } from './args';
 import { UsageError, type CliCommand, type CliIO } from './types';
 
@@ -16,6 +17,9 @@ interface TriageArgs {
   readonly timeoutMs: number;
   readonly env: Record<string, string>;
   readonly command: string[];
+  /** Set with --shrink: look for the smallest failing run within this many milliseconds. */
+  readonly shrinkBudgetMs?: number;
+  readonly keep: number[];
 }
 
 export function parseTriageArgs(args: readonly string[]): TriageArgs {
@@ -23,12 +27,15 @@ export function parseTriageArgs(args: readonly string[]): TriageArgs {
   let format: Format = 'text';
   let timeout = 120;
   const env: Record<string, string> = {};
+  let shrink = false;
+  let budget = 120;
+  let keep: number[] = [];
   const words = new ArgWords(args);
   for (let a = words.next(); a !== undefined; a = words.next()) {
     if (a === '--') {
       const command = words.rest();
       if (command.length === 0) throw new UsageError('no command after --');
-      return { allocator, format, timeoutMs: timeout * 1000, env, command };
+      return { allocator, format, timeoutMs: timeout * 1000, env, command, keep, ...(shrink ? { shrinkBudgetMs: budget * 1000 } : {}) };
     }
     const eq = a.indexOf('=');
     const name = eq >= 0 ? a.slice(0, eq) : a;
@@ -42,6 +49,18 @@ export function parseTriageArgs(args: readonly string[]): TriageArgs {
       const v = Number(value());
       if (!Number.isFinite(v) || v <= 0) throw new UsageError('--timeout needs a number of seconds above 0');
       timeout = v;
+    } else if (name === '--shrink') {
+      if (eq >= 0) throw new UsageError('--shrink takes no value');
+      shrink = true;
+    } else if (name === '--budget') {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v <= 0) throw new UsageError('--budget needs a number of seconds above 0');
+      budget = v;
+    } else if (name === '--keep') {
+      const v = value();
+      keep = v.split(',').map((x) => Number(x));
+      if (keep.some((n) => !Number.isInteger(n) || n < 0))
+        throw new UsageError(`--keep expects argument positions such as 0,2, not '${v}'`);
     } else if (name === '--env') {
       const kv = value();
       const k = kv.indexOf('=');
@@ -63,22 +82,47 @@ function endingText(r: TriageResult): string {
   }
 }
 
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+function shrinkText(s: ShrinkResult): string {
+  if (!s.signature) return 'hakmem triage: the run did not fail, nothing to shrink\n';
+  const how = s.stoppedBy === 'budget' ? ' (time budget reached)' : s.stoppedBy === 'cancelled' ? ' (cancelled)' : '';
+  const same = s.smallest.join(' ') === s.original.join(' ');
+  return (
+    `hakmem triage: ${same ? 'no smaller run fails the same way' : 'smallest run that fails the same way'} after ${s.attempts} runs${how} (${s.signature}):\n` +
+    `  ${s.smallest.map(shellWord).join(' ')}\n\n`
+  );
+}
+
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   const opts = parseTriageArgs(args);
   const ws = findBenchWorkspace(io.cwd);
   const configPath = findConfigFile(io.cwd);
   const root = configPath ? dirname(configPath) : io.cwd;
   let result: TriageResult;
+  let shrunk: ShrinkResult | undefined;
+  const runOptions = {
+    command: opts.command,
+    cwd: io.cwd,
+    allocator: opts.allocator,
+    nativeDir: ws.nativeDir,
+    env: opts.env,
+    timeoutMs: opts.timeoutMs,
+    signal: io.signal,
+  };
   try {
-    result = await triageRun({
-      command: opts.command,
-      cwd: io.cwd,
-      allocator: opts.allocator,
-      nativeDir: ws.nativeDir,
-      env: opts.env,
-      timeoutMs: opts.timeoutMs,
-      signal: io.signal,
-    });
+    if (opts.shrinkBudgetMs !== undefined) {
+      shrunk = await shrinkRun({
+        ...runOptions,
+        root,
+        keep: opts.keep,
+        budgetMs: opts.shrinkBudgetMs,
+        onProgress: (message, fraction) => io.err(`[${String(Math.round(fraction * 100)).padStart(3)}%] ${message}\n`),
+      });
+      result = shrunk.failing!;
+    } else result = await triageRun(runOptions);
   } catch (e) {
     // An unknown allocator name.
     throw new UsageError((e as Error).message);
@@ -91,7 +135,19 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     io.err(`hakmem triage: ${result.error}\n`);
     return 2;
   }
-  if (opts.format === 'json') io.out(JSON.stringify({ version: 1, root, ...result }, null, 2) + '\n');
+  const shrinkJson = shrunk
+    ? {
+        shrink: {
+          original: shrunk.original,
+          smallest: shrunk.smallest,
+          attempts: shrunk.attempts,
+          stoppedBy: shrunk.stoppedBy,
+          signature: shrunk.signature ?? null,
+        },
+      }
+    : {};
+  if (shrunk && opts.format === 'text') io.out(shrinkText(shrunk));
+  if (opts.format === 'json') io.out(JSON.stringify({ version: 1, root, ...shrinkJson, ...result }, null, 2) + '\n');
   else if (opts.format === 'sarif') io.out(crashSarif(result.crash, root) + '\n');
   else {
     if (result.stderrTail && result.outcome !== 'ok') io.err(`${result.stderrTail}\n`);
@@ -102,10 +158,14 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
 
 export const command: CliCommand = {
   name: 'triage',
-  usage: 'hakmem triage [--allocator NAME|PATH] [--format text|json|sarif] [--timeout SECONDS] [--env NAME=value] -- <command…>',
+  usage:
+    'hakmem triage [--allocator NAME|PATH] [--format text|json|sarif] [--timeout SECONDS] [--env NAME=value]\n' +
+    '              [--shrink [--budget SECONDS] [--keep POS,…]] -- <command…>',
   summary:
     'Runs a program under an allocator (default system; hakmem, hakmem-debug, mimalloc, jemalloc, tcmalloc or a library path)\n' +
     'and, when it crashes, aborts or hangs past the timeout, prints every thread stack with function, file and line (gdb).\n' +
+    'With --shrink, halves each whole-number argument (but those at the --keep positions, 0 = first argument) while the run\n' +
+    'still fails the same way, within --budget seconds (default 120), and prints the smallest failing command line.\n' +
     'Exit status: 0 the program exited normally, 1 it crashed, aborted, hung or failed, 2 bad usage or it could not start.',
   run,
 };
