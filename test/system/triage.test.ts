@@ -1,4 +1,5 @@
-// Needs gcc, make, patch and gdb: crashes, aborts and hangs of a fixture
+// Needs gcc, make, patch, gdb and the sanitizers: crashes, aborts, hangs and
+// sanitizer reports of a fixture
 // allocator with planted bugs, reported down to the planted line.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { runSuite } from '../../server/src/bench/runner';
 import type { CrashReport } from '../../server/src/triage/report';
 import { innermostWorkspaceFrame, primaryStack } from '../../server/src/triage/report';
 import { liveProcessesInGroup } from '../bench-engine/support';
-import { cliPath } from '../util/paths';
+import { cliPath, fixturesDir } from '../util/paths';
 import { buildPlantedAllocator, type PlantedAllocator } from '../util/plantedAllocator';
 
 let planted: PlantedAllocator;
@@ -174,6 +175,47 @@ describe('shrinking the reproduction', () => {
     assert.deepEqual(out.crash.run.command, out.shrink.smallest);
     assert.equal(innermostWorkspaceFrame(primaryStack(out.crash, planted.dir), planted.dir)?.line, planted.line('segv'));
     assert.match(r.stderr, /\[100%\] smallest failing run/);
+  });
+});
+
+describe('re-running under sanitizers', () => {
+  interface Sanitized {
+    reports: { tool: string; kind: string; stacks: { title: string }[] }[];
+    problems: { file: string; line: number; message: string; related: { file: string; line: number; message: string }[] }[];
+  }
+  const driverSource = join(fixturesDir, 'triage', 'driver.c');
+
+  it('TSan: the data race on the counter, at the planted line, both threads as related information', () => {
+    const r = triage(['--sanitize', 'thread', '--env', 'HAKMEM_PLANT=race', '--format', 'json', '--', driverSource, '4', '20000']);
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as Sanitized;
+    assert.equal(out.reports[0]?.tool, 'thread');
+    assert.equal(out.reports[0]?.kind, 'data race');
+    const [problem] = out.problems;
+    assert.equal(problem?.file, planted.apiFile);
+    assert.equal(problem?.line, planted.line('race'));
+    assert.match(problem!.message, /ThreadSanitizer: data race/);
+    assert.ok(problem!.related.some((x) => /^(Read|Write) of size/.test(x.message) && x.line === planted.line('race')));
+  });
+
+  it('ASan+UBSan: the null segment read on a page-aligned pointer, at the planted line', () => {
+    const r = triage(['--sanitize', 'address', '--env', 'HAKMEM_PLANT=segv', '--format', 'json', '--', driverSource, '1', '100']);
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as Sanitized;
+    const [problem] = out.problems;
+    assert.equal(problem?.file, planted.apiFile);
+    assert.equal(problem?.line, planted.line('segv'));
+    assert.match(problem!.message, /null pointer/);
+    assert.ok(
+      problem!.related.some((x) => x.file.endsWith('driver.c')),
+      'the caller in the program',
+    );
+  });
+
+  it('a program without source is refused with what to pass instead', () => {
+    const r = triage(['--sanitize', 'address', '--', planted.driver, '1', '10']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /needs the program's source \(pass the \.c file\)/);
   });
 });
 

@@ -17,7 +17,7 @@ export interface PlantedAllocator {
   /** The patched file holding the planted lines. */
   readonly apiFile: string;
   /** 1-based line of the `PLANTED:<bug>` marker. */
-  line(bug: 'segv' | 'hang' | 'double-free'): number;
+  line(bug: 'segv' | 'hang' | 'double-free' | 'race'): number;
 }
 
 export function buildPlantedAllocator(): PlantedAllocator {

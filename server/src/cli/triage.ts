@@ -1,8 +1,9 @@
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { findBenchWorkspace } from '../bench/workspace';
 import { findConfigFile } from '../config/file';
-import { crashSarif } from '../triage/sarif';
-import { crashText } from '../triage/report';
+import { crashSarif, problemsSarif } from '../triage/sarif';
+import { sanitizedRun, sanitizerProblem, type SanitizeResult, type Sanitizer } from '../triage/sanitize';
+import { crashText, frameText } from '../triage/report';
 import { triageRun, type TriageResult } from '../triage/run';
 import { shrinkRun, type ShrinkResult } from '../triage/shrink';
 import { ArgWords } from './args';
@@ -20,6 +21,7 @@ interface TriageArgs {
   /** Set with --shrink: look for the smallest failing run within this many milliseconds. */
   readonly shrinkBudgetMs?: number;
   readonly keep: number[];
+  readonly sanitize?: Sanitizer;
 }
 
 export function parseTriageArgs(args: readonly string[]): TriageArgs {
@@ -30,12 +32,22 @@ export function parseTriageArgs(args: readonly string[]): TriageArgs {
   let shrink = false;
   let budget = 120;
   let keep: number[] = [];
+  let sanitize: Sanitizer | undefined;
   const words = new ArgWords(args);
   for (let a = words.next(); a !== undefined; a = words.next()) {
     if (a === '--') {
       const command = words.rest();
       if (command.length === 0) throw new UsageError('no command after --');
-      return { allocator, format, timeoutMs: timeout * 1000, env, command, keep, ...(shrink ? { shrinkBudgetMs: budget * 1000 } : {}) };
+      return {
+        allocator,
+        format,
+        timeoutMs: timeout * 1000,
+        env,
+        command,
+        keep,
+        ...(sanitize ? { sanitize } : {}),
+        ...(shrink ? { shrinkBudgetMs: budget * 1000 } : {}),
+      };
     }
     const eq = a.indexOf('=');
     const name = eq >= 0 ? a.slice(0, eq) : a;
@@ -52,6 +64,10 @@ export function parseTriageArgs(args: readonly string[]): TriageArgs {
     } else if (name === '--shrink') {
       if (eq >= 0) throw new UsageError('--shrink takes no value');
       shrink = true;
+    } else if (name === '--sanitize') {
+      const v = value();
+      if (v !== 'address' && v !== 'thread') throw new UsageError(`--sanitize must be address (ASan+UBSan) or thread (TSan), not '${v}'`);
+      sanitize = v;
     } else if (name === '--budget') {
       const v = Number(value());
       if (!Number.isFinite(v) || v <= 0) throw new UsageError('--budget needs a number of seconds above 0');
@@ -96,11 +112,57 @@ function shrinkText(s: ShrinkResult): string {
   );
 }
 
+function sanitizedText(r: SanitizeResult): string {
+  const lines: string[] = [];
+  for (const rep of r.reports) {
+    lines.push(rep.headline);
+    if (rep.at) lines.push(`  at ${rep.at.file}:${rep.at.line}`);
+    for (const s of rep.stacks) {
+      lines.push(`  ${s.title}:`);
+      for (const f of s.frames) lines.push(`    ${frameText(f)}`);
+    }
+    lines.push('');
+  }
+  if (r.reports.length === 0) lines.push(`hakmem triage: no sanitizer report (exit status ${r.exitStatus ?? r.signalName})`);
+  return lines.join('\n') + '\n';
+}
+
+async function runSanitized(opts: TriageArgs, sanitizer: Sanitizer, io: CliIO, nativeDir: string, root: string): Promise<number> {
+  const [program, ...rest] = opts.command;
+  const r = await sanitizedRun({
+    sanitizer,
+    nativeDir,
+    program: isAbsolute(program!) ? program! : resolve(io.cwd, program!),
+    args: rest,
+    cwd: io.cwd,
+    env: opts.env,
+    timeoutMs: opts.timeoutMs,
+    signal: io.signal,
+  });
+  if (r.error) {
+    io.err(`hakmem triage: ${r.error}\n`);
+    return 2;
+  }
+  const problems = r.reports.flatMap((rep) => sanitizerProblem(rep, root) ?? []);
+  if (opts.format === 'json')
+    io.out(
+      JSON.stringify(
+        { version: 1, root, sanitizer, binary: r.binary, exitStatus: r.exitStatus, signal: r.signalName, reports: r.reports, problems },
+        null,
+        2,
+      ) + '\n',
+    );
+  else if (opts.format === 'sarif') io.out(problemsSarif(problems, root, []) + '\n');
+  else io.out(sanitizedText(r));
+  return r.reports.length === 0 && r.exitStatus === 0 ? 0 : 1;
+}
+
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   const opts = parseTriageArgs(args);
   const ws = findBenchWorkspace(io.cwd);
   const configPath = findConfigFile(io.cwd);
   const root = configPath ? dirname(configPath) : io.cwd;
+  if (opts.sanitize) return runSanitized(opts, opts.sanitize, io, ws.nativeDir, root);
   let result: TriageResult;
   let shrunk: ShrinkResult | undefined;
   const runOptions = {
@@ -160,12 +222,14 @@ export const command: CliCommand = {
   name: 'triage',
   usage:
     'hakmem triage [--allocator NAME|PATH] [--format text|json|sarif] [--timeout SECONDS] [--env NAME=value]\n' +
-    '              [--shrink [--budget SECONDS] [--keep POS,…]] -- <command…>',
+    '              [--shrink [--budget SECONDS] [--keep POS,…]] [--sanitize address|thread] -- <command…>',
   summary:
     'Runs a program under an allocator (default system; hakmem, hakmem-debug, mimalloc, jemalloc, tcmalloc or a library path)\n' +
     'and, when it crashes, aborts or hangs past the timeout, prints every thread stack with function, file and line (gdb).\n' +
     'With --shrink, halves each whole-number argument (but those at the --keep positions, 0 = first argument) while the run\n' +
     'still fails the same way, within --budget seconds (default 120), and prints the smallest failing command line.\n' +
+    'With --sanitize, builds the bundled allocator with ASan+UBSan (address) or TSan (thread) into the program (a bundled\n' +
+    'benchmark or a one-file .c program), runs it with the same arguments and prints each report with its stacks.\n' +
     'Exit status: 0 the program exited normally, 1 it crashed, aborted, hung or failed, 2 bad usage or it could not start.',
   run,
 };

@@ -1,6 +1,7 @@
 // A crash report as SARIF: one result at the innermost frame in the workspace,
 // the rest of the crashed thread's stack as related locations.
 import { sarifLog, type SarifLocationInput } from '../util/sarif';
+import type { CrashProblem } from './problems';
 import { crashHeadline, frameText, innermostWorkspaceFrame, primaryStack, type CrashReport, type StackFrame } from './report';
 
 const RULES = [
@@ -31,4 +32,22 @@ export function crashSarif(report: CrashReport | undefined, root: string): strin
   const notifications = (report?.problems ?? []).map((p) => ({ id: 'capture', message: p }));
   if (report && !at) notifications.push({ id: 'capture', message: `${crashHeadline(report)}: no frame lies in ${root}` });
   return sarifLog({ root, rules: RULES, results, notifications });
+}
+
+const SANITIZER_RULE = { id: 'sanitizer', description: 'A sanitizer (ASan, UBSan, TSan) report', level: 'error' as const };
+
+/** Sanitizer reports located in the workspace, each with its stacks as related locations. */
+export function problemsSarif(problems: readonly CrashProblem[], root: string, notes: readonly string[]): string {
+  return sarifLog({
+    root,
+    rules: [SANITIZER_RULE],
+    results: problems.map((p) => ({
+      ruleId: SANITIZER_RULE.id,
+      level: 'error' as const,
+      message: p.message,
+      location: { path: p.file, region: { startLine: p.line } },
+      related: p.related.map((r) => ({ path: r.file, region: { startLine: r.line }, message: r.message })),
+    })),
+    notifications: notes.map((n) => ({ id: 'sanitizer', message: n })),
+  });
 }
