@@ -236,6 +236,18 @@ describe('bad input: one clear message, nothing else lost', () => {
     assert.match(crash.problems[0]!, /gdb not found.*apt-get install gdb/);
   });
 
+  it('ptrace not permitted (the hung program is already traced): one message saying how to allow it', () => {
+    const traced = join(planted.dir, 'traced_hang');
+    execFileSync('gcc', ['-O1', '-g', join(fixturesDir, 'triage', 'traced_hang.c'), '-o', traced]);
+    const r = triage(['--timeout', '1', '--format', 'json', '--', traced]);
+    assert.equal(r.status, 1, r.stderr);
+    const crash = reportOf(r.stdout);
+    assert.equal(crash.kind, 'hang');
+    assert.equal(crash.problems.length, 1);
+    assert.match(crash.problems[0]!, /not permitted to attach.*ptrace_scope=0.*SYS_PTRACE/);
+    assert.equal(spawnSync('pgrep', ['-f', traced]).status, 1, 'the hung program is not left running');
+  });
+
   it('a stripped program: the message names it and says to rebuild with -g', () => {
     const stripped = join(planted.dir, 'driver-stripped');
     copyFileSync(planted.driver, stripped);
