@@ -4,6 +4,7 @@ import { Notifications, type ConfigurationSettings } from '../../server/src/prot
 import { BenchmarkLenses } from './benchLenses';
 import { createConfig, CREATE_CONFIG_COMMAND, onReachNotice } from './createConfig';
 import { Benchmarks } from './benchmarks';
+import { SanitizerRuns } from './crashes';
 import { createLanguageClient, serverSettings } from './languageClient';
 import { HakmemStatusBar } from './statusBar';
 
@@ -22,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = createLanguageClient(context, output);
   client = languageClient;
   const benchmarks = new Benchmarks(context, languageClient, status, output);
+  const sanitizerRuns = new SanitizerRuns(languageClient, output);
   const lenses = new BenchmarkLenses(benchmarks);
   const refresh = (): void => {
     benchmarks.refresh();
@@ -70,6 +72,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('hakmem.compareAllocators', (arg?: string) => benchmarks.compare(arg)),
     vscode.commands.registerCommand('hakmem.abKnobs', (arg?: string) => benchmarks.abKnobs(arg)),
     vscode.commands.registerCommand('hakmem.profileBenchmark', (arg?: string) => benchmarks.profile(arg)),
+    sanitizerRuns,
+    vscode.commands.registerCommand('hakmem.sanitizeBenchmark', (arg?: string) => sanitizerRuns.run(arg)),
     vscode.commands.registerCommand('hakmem.openProfile', () => benchmarks.openProfileFile()),
     vscode.commands.registerCommand('hakmem.showFlamegraph', (name?: string) => benchmarks.flame.reveal(name)),
     vscode.commands.registerCommand('hakmem.refreshBenchmarks', refresh),

@@ -1,6 +1,6 @@
 // Needs gcc, make, patch and gdb: a crashing benchmark run over the language
 // server's protocol yields a problem at the planted line with the stack as
-// related locations.
+// related locations; so does its re-run under a sanitizer.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -43,5 +43,23 @@ describe('a crashing benchmark over the protocol', () => {
     assert.ok(problem!.related.some((r) => r.file.endsWith('bench/bench_fixed_size.c')));
     // The glibc series still measured.
     assert.equal(result.results.records.length, 1);
+  });
+
+  it('re-runs the benchmark under ASan+UBSan: the report at the planted line, its stack as related locations', async () => {
+    const result = await client.connection.sendRequest(Requests.sanitizeBenchmark, {
+      benchmark: 'fixed_size',
+      sanitizer: 'address',
+      timeoutSeconds: 120,
+      quick: true,
+      env: { HAKMEM_PLANT: 'segv' },
+    });
+    assert.equal(result.error, undefined, result.summary);
+    assert.equal(result.problems.length, 1, result.summary);
+    const [problem] = result.problems;
+    assert.equal(problem!.file, planted.apiFile);
+    assert.equal(problem!.line, planted.line('segv'));
+    assert.match(problem!.message, /runtime error: member access within null pointer/);
+    assert.ok(problem!.related.some((r) => r.file.endsWith('bench/bench_fixed_size.c')));
+    assert.match(result.summary, /^fixed_size under ASan\+UBSan: runtime error$/);
   });
 });

@@ -86,6 +86,27 @@ export interface RunBenchmarkResult {
   readonly warning?: string;
 }
 
+export interface SanitizeBenchmarkParams {
+  readonly benchmark: string;
+  /** address: ASan+UBSan; thread: TSan (for a multi-threaded benchmark). */
+  readonly sanitizer: 'address' | 'thread';
+  readonly timeoutSeconds: number;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly quick?: boolean;
+  readonly workDoneToken?: string | number;
+}
+
+export interface SanitizeBenchmarkResult {
+  /** Each sanitizer report at its innermost workspace frame, every stack as related locations. */
+  readonly problems: readonly CrashProblem[];
+  /** Reports seen, located in the workspace or not. */
+  readonly reports: number;
+  /** One line for a notification: what was found, or that nothing was. */
+  readonly summary: string;
+  /** Why nothing ran (not a bundled benchmark, the sanitizer build failed). */
+  readonly error?: string;
+}
+
 export interface ProfileBenchmarkParams {
   readonly benchmark?: string;
   /** Or an existing perf script / folded / callgrind.out / speedscope file. */
@@ -149,6 +170,8 @@ export interface TrustChangedParams {
 export const Requests = {
   listBenchmarks: new RequestType0<ListBenchmarksResult, void>('hakmem/listBenchmarks'),
   runBenchmark: new RequestType<RunBenchmarkParams, RunBenchmarkResult, void>('hakmem/runBenchmark'),
+  /** Re-runs a bundled benchmark with the allocator built under a sanitizer. */
+  sanitizeBenchmark: new RequestType<SanitizeBenchmarkParams, SanitizeBenchmarkResult, void>('hakmem/sanitizeBenchmark'),
   /** Fails with BuildFailureData when the profiling build failed. */
   profile: new RequestType<ProfileBenchmarkParams, ProfileResult, BuildFailureData>('hakmem/profile'),
   locateFunction: new RequestType<LocateFunctionParams, LocateFunctionResult, void>('hakmem/locateFunction'),
