@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CrashProblems } from './crashes';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import {
   Requests,
@@ -27,6 +28,7 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
   private readonly buildProblems = vscode.languages.createDiagnosticCollection('hakmem-build');
   private readonly results: ResultsPanel;
   readonly flame: FlamePanel;
+  private readonly crashes: CrashProblems;
   private running: vscode.CancellationTokenSource | undefined;
 
   constructor(
@@ -52,10 +54,12 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
       },
       log,
     );
+    this.crashes = new CrashProblems(log);
   }
 
   dispose(): void {
     this.running?.cancel();
+    this.crashes.dispose();
     this.results.dispose();
     this.flame.dispose();
     this.buildProblems.dispose();
@@ -228,6 +232,7 @@ export class Benchmarks implements vscode.TreeDataProvider<Node>, vscode.Disposa
         },
       );
       this.showBuildProblems(result.buildProblems);
+      this.crashes.show(result.crashProblems);
       this.status.setVerdict(result.headline, result.warning !== undefined);
       this.log.info(result.headline);
       if (result.results.design) this.log.info(result.results.design.reason);

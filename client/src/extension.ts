@@ -5,6 +5,7 @@ import { BenchmarkLenses } from './benchLenses';
 import { createConfig, CREATE_CONFIG_COMMAND, onReachNotice } from './createConfig';
 import { Benchmarks } from './benchmarks';
 import { BenchmarksWelcome } from './benchmarksWelcome';
+import { SanitizerRuns } from './crashes';
 import { createLanguageClient, serverSettings } from './languageClient';
 import { openSampleAllocator, OPEN_SAMPLE_COMMAND } from './sampleAllocator';
 import { HakmemStatusBar } from './statusBar';
@@ -25,6 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = createLanguageClient(context, output);
   client = languageClient;
   const benchmarks = new Benchmarks(context, languageClient, status, output);
+  const sanitizerRuns = new SanitizerRuns(languageClient, output);
   const lenses = new BenchmarkLenses(benchmarks);
   // With no folder or nothing to run, the view is empty and shows its welcome (Open Sample Allocator).
   const view = new BenchmarksWelcome(benchmarks, async () => (await benchmarks.benchmarks()).benchmarks.length > 0);
@@ -79,6 +81,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('hakmem.compareAllocators', (arg?: string) => benchmarks.compare(arg)),
     vscode.commands.registerCommand('hakmem.abKnobs', (arg?: string) => benchmarks.abKnobs(arg)),
     vscode.commands.registerCommand('hakmem.profileBenchmark', (arg?: string) => benchmarks.profile(arg)),
+    sanitizerRuns,
+    vscode.commands.registerCommand('hakmem.sanitizeBenchmark', (arg?: string) => sanitizerRuns.run(arg)),
     vscode.commands.registerCommand('hakmem.openProfile', () => benchmarks.openProfileFile()),
     vscode.commands.registerCommand('hakmem.showFlamegraph', (name?: string) => benchmarks.flame.reveal(name)),
     vscode.commands.registerCommand('hakmem.refreshBenchmarks', refresh),

@@ -14,6 +14,8 @@ export const systemPackages = [
   { pkg: 'build-essential', present: () => onPath('gcc') && onPath('make') },
   { pkg: 'linux-perf', present: () => onPath('perf') },
   { pkg: 'valgrind', present: () => onPath('valgrind') },
+  // Crash stacks (hakmem triage, failed benchmark runs).
+  { pkg: 'gdb', present: () => onPath('gdb') },
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'libmimalloc2.0', present: () => libExists('libmimalloc.so.2') },
   { pkg: 'libjemalloc2', present: () => libExists('libjemalloc.so.2') },

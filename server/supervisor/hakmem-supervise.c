@@ -1,7 +1,7 @@
 /*
  * hakmem-supervise: runs one command so that nothing it starts outlives it.
  *
- * usage: hakmem-supervise COMMAND [ARG...]
+ * usage: hakmem-supervise [--pid-fd N] COMMAND [ARG...]
  *
  * The benchmark runner starts every benchmark (and build) through this program:
  * - It is a child subreaper (PR_SET_CHILD_SUBREAPER): a process the command
@@ -15,6 +15,9 @@
  * - Its exit mirrors the main process: the same exit status, or the same
  *   terminating signal (re-raised with core dumps off, so only the command's
  *   own core is written).
+ * - With --pid-fd N it writes the command's pid and a newline to descriptor N
+ *   right after forking, then closes N (the command never inherits it): the
+ *   runner needs that pid to sample the command's memory and read its stacks.
  * A command that cannot be started ends it with status 127 and a message on
  * stderr, as a shell would.
  *
@@ -96,8 +99,14 @@ static _Noreturn void stop_with(int sig) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: hakmem-supervise COMMAND [ARG...]\n");
+  int pid_fd = -1;
+  int first = 1;
+  if (argc > 3 && strcmp(argv[1], "--pid-fd") == 0) {
+    pid_fd = atoi(argv[2]);
+    first = 3;
+  }
+  if (argc <= first) {
+    fprintf(stderr, "usage: hakmem-supervise [--pid-fd N] COMMAND [ARG...]\n");
     return 2;
   }
   pid_t parent = getppid();
@@ -123,9 +132,16 @@ int main(int argc, char **argv) {
     /* The command gets the signal mask it would have had without us, and no subreaper role. */
     sigprocmask(SIG_SETMASK, &previous, NULL);
     prctl(PR_SET_CHILD_SUBREAPER, 0);
-    execvp(argv[1], argv + 1);
-    fprintf(stderr, "hakmem-supervise: cannot run %s: %s\n", argv[1], strerror(errno));
+    if (pid_fd >= 0) close(pid_fd);
+    execvp(argv[first], argv + first);
+    fprintf(stderr, "hakmem-supervise: cannot run %s: %s\n", argv[first], strerror(errno));
     _exit(127);
+  }
+  if (pid_fd >= 0) {
+    char line[32];
+    int n = snprintf(line, sizeof line, "%d\n", (int)main_pid);
+    if (write(pid_fd, line, (size_t)n) != n) perror("hakmem-supervise: --pid-fd");
+    close(pid_fd);
   }
 
   for (;;) {

@@ -1,5 +1,6 @@
 // What a suite reports besides its records: runs that failed and allocators
 // that are not installed. Plain data with no Node API: the results page shows it.
+import type { CrashReport } from '../triage/report';
 
 export interface RunFailure {
   /** Series label (allocator plus knobs). */
@@ -15,6 +16,8 @@ export interface RunFailure {
   readonly suggestion: string;
   /** An allocator to re-run with, when one would tell more (the debug build). */
   readonly rerunWith?: string;
+  /** The stacks of a crash, abort or hang, symbolized to function, file and line (when capture is armed). */
+  readonly crash?: CrashReport;
 }
 
 export interface MissingAllocator {

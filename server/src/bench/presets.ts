@@ -29,6 +29,17 @@ export interface ResultSpec {
   readonly metric?: string;
 }
 
+/** Which argument of a bundled benchmark is its random seed (the others take none). */
+const PRESET_SEED_ARG: Partial<Record<PresetName, number>> = { larson: 5, random_mixed: 2 };
+
+/** The seed of a run: the bundled benchmark's seed argument, else an environment variable named *SEED*. */
+export function runSeed(spec: BenchmarkSpec, args: readonly string[], env: Readonly<Record<string, string>>): string | null {
+  const at = spec.preset ? PRESET_SEED_ARG[spec.preset] : undefined;
+  if (at !== undefined && args[at] !== undefined) return args[at]!;
+  const named = Object.entries(env).find(([k]) => /seed/i.test(k));
+  return named ? named[1] : null;
+}
+
 export const PRESET_NAMES = ['larson', 'random_mixed', 'fixed_size', 'mid_large_mt'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { CANNOT_RUN, supervisor } from './supervisor';
+import { CANNOT_RUN, PID_FD_OPTION, supervisor } from './supervisor';
 
 export interface GroupRunOptions {
   readonly command: string;
@@ -19,10 +19,14 @@ export interface GroupRunOptions {
   readonly keepBytes?: number;
   /** Called with the group id once the child is running (tests use it to look for leftovers). */
   readonly onSpawn?: (pgid: number) => void;
+  /** Awaited at the timeout before the run is killed, with the command's pid (the hang's stacks are read then). */
+  readonly onTimeout?: (pid: number) => Promise<void>;
 }
 
 export interface GroupRunResult {
   readonly pgid: number | undefined;
+  /** The command's own pid (under the supervisor, the supervisor's child; else the group leader). */
+  readonly pid: number | undefined;
   /** Exit status, or null when a signal ended the process. */
   readonly exitStatus: number | null;
   /** Signal name (SIGSEGV, …) when a signal ended the process. */
@@ -81,16 +85,6 @@ export function killAllGroups(): void {
   for (const [pgid, g] of liveGroups) stopGroup(pgid, g.supervised);
 }
 
-/** The pid of the supervised command itself: the supervisor's only direct child (read once it is there). */
-function supervisedPid(supervisorPid: number): number | undefined {
-  try {
-    const first = readFileSync(`/proc/${supervisorPid}/task/${supervisorPid}/children`, 'latin1').trim().split(/\s+/)[0];
-    return first ? Number(first) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Process groups started here and not yet known to be gone (for tests and status). */
 export function liveGroupIds(): number[] {
   return [...liveGroups.keys()];
@@ -137,6 +131,7 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     if (options.signal?.aborted) {
       resolvePromise({
         pgid: undefined,
+        pid: undefined,
         exitStatus: null,
         signal: null,
         timedOut: false,
@@ -150,14 +145,15 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     // detached: the child calls setsid(), so its pid is the id of a new process group.
     const supervisorPath = supervisor().path;
     const supervised = supervisorPath !== undefined;
+    // Under the supervisor, fd 3 brings the command's pid (the supervisor's child) as soon as it forks.
     const child = spawn(
       supervised ? supervisorPath : options.command,
-      supervised ? [options.command, ...options.args] : [...options.args],
+      supervised ? [PID_FD_OPTION, '3', options.command, ...options.args] : [...options.args],
       {
         cwd: options.cwd,
         env: options.env,
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe', supervised ? 'pipe' : 'ignore'],
       },
     );
     const pgid = child.pid;
@@ -165,8 +161,14 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
       liveGroups.set(pgid, { supervised });
       options.onSpawn?.(pgid);
     }
-    // Whose peak RSS is sampled: the command, which under the supervisor is the supervisor's child.
-    let measuredPid = supervised ? undefined : pgid;
+    // The command's pid: whose peak RSS is sampled, whose stacks a hang's capture reads.
+    let commandPid = supervised ? undefined : pgid;
+    let pidText = '';
+    child.stdio[3]?.on('data', (c: Buffer) => {
+      pidText += c.toString('latin1');
+      const pid = Number(pidText.trim());
+      if (pidText.endsWith('\n') && Number.isInteger(pid) && pid > 0) commandPid = pid;
+    });
     let timedOut = false;
     let cancelled = false;
     let peakRssKb: number | undefined;
@@ -176,15 +178,20 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
 
     const samplePeak = (): void => {
       if (pgid === undefined || exit) return;
-      measuredPid ??= supervisedPid(pgid);
-      if (measuredPid === undefined) return;
-      const hwm = readVmHwmKb(measuredPid);
+      if (commandPid === undefined) return;
+      const hwm = readVmHwmKb(commandPid);
       if (hwm !== undefined) peakRssKb = Math.max(peakRssKb ?? 0, hwm);
     };
     const sampler = setInterval(samplePeak, 50);
     const timer = setTimeout(() => {
       timedOut = true;
-      if (pgid !== undefined) stopGroup(pgid, supervised);
+      if (pgid === undefined) return;
+      if (!options.onTimeout || commandPid === undefined) return stopGroup(pgid, supervised);
+      // The hook never holds the kill back for good: whatever it does, the run is stopped after it.
+      options.onTimeout(commandPid).then(
+        () => stopGroup(pgid, supervised),
+        () => stopGroup(pgid, supervised),
+      );
     }, options.timeoutMs);
     const onAbort = (): void => {
       cancelled = true;
@@ -204,6 +211,7 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
       if (cannotRun) spawnError = `${options.command}: ${cannotRun[1]}`;
       resolvePromise({
         pgid,
+        pid: commandPid,
         exitStatus: exit?.code ?? null,
         signal: exit?.signal ?? null,
         timedOut,
@@ -216,8 +224,8 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
       });
     };
 
-    child.stdout.on('data', (c: Buffer) => stdout.push(c));
-    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    child.stdout!.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr!.on('data', (c: Buffer) => stderr.push(c));
     child.on('error', (e) => {
       spawnError = e.message;
       finish();

@@ -4,12 +4,16 @@
 // round form pairs whose ratio cancels it. One failure spoils its series: its
 // remaining runs are skipped. After each measured round the caller may stop
 // the run (the sequential design decides at its planned looks).
+import { accessSync, constants } from 'node:fs';
+import { captureCrash, captureHang, type RunContext } from '../triage/capture';
+import { armedCommand, coreFilesWritten } from '../triage/core';
+import type { CrashReport } from '../triage/report';
 import { preloadValue } from './allocators';
 import { CancelledError } from './cancelled';
 import type { RunFailure } from './failures';
 import { runOutcome } from './outcome';
-import type { BenchmarkSpec } from './presets';
-import { runInGroup } from './process';
+import { runSeed, type BenchmarkSpec } from './presets';
+import { runInGroup, type GroupRunResult } from './process';
 import type { Series } from './series';
 
 export interface RoundsPlan {
@@ -26,6 +30,8 @@ export interface RoundsPlan {
   readonly signal: AbortSignal;
   readonly progress: (message: string, fraction: number) => void;
   readonly onSpawn?: (pgid: number) => void;
+  /** Capture a crashed or hung run's stacks (default true). */
+  readonly capture?: boolean;
   /** Called after each measured round with the rounds measured so far and the seconds spent measuring them; true stops the run. */
   readonly afterRound?: (measured: number, seconds: number) => boolean;
 }
@@ -54,6 +60,40 @@ function commandLine(plan: RoundsPlan): { command: string; args: readonly string
   return { command: 'taskset', args: ['-c', plan.pinCpus, plan.spec.binary, ...plan.args] };
 }
 
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the capture needs to know of a run of series `s`. */
+function runContext(plan: RoundsPlan, s: Series, env: NodeJS.ProcessEnv): RunContext {
+  const addedEnv = { ...plan.spec.env, ...plan.env, ...s.knobs, ...(s.library ? { LD_PRELOAD: s.library } : {}) };
+  return {
+    command: [plan.spec.binary, ...plan.args],
+    cwd: plan.spec.cwd,
+    env,
+    addedEnv,
+    seed: runSeed(plan.spec, plan.args, addedEnv),
+    timeoutMs: plan.timeoutMs,
+  };
+}
+
+/** The stacks of a run that crashed or hung; undefined for any other ending. */
+async function crashOf(
+  r: GroupRunResult,
+  ctx: RunContext,
+  hang: Promise<CrashReport> | undefined,
+  times: { startedAtMs: number; exitedAtMs: number; armed: boolean },
+): Promise<CrashReport | undefined> {
+  if (r.timedOut) return hang;
+  if (r.signal && r.pid !== undefined) return captureCrash(ctx, { pid: r.pid, signal: r.signal, ...times });
+  return undefined;
+}
+
 /** Runs the rounds, adding measured samples to the series; returns the runs that failed. */
 export async function runRounds(plan: RoundsPlan, series: readonly Series[]): Promise<RunFailure[]> {
   const { spec, progress } = plan;
@@ -61,6 +101,10 @@ export async function runRounds(plan: RoundsPlan, series: readonly Series[]): Pr
   const rounds = plan.warmup + plan.runs;
   const total = rounds * series.length;
   const { command, args } = commandLine(plan);
+  // Cores need a core_pattern that writes files and a binary the shell can exec
+  // (a missing one must still fail as a spawn error, not as the shell's 127).
+  const capture = plan.capture !== false;
+  const armed = capture && coreFilesWritten() && isExecutable(spec.binary);
   let done = 0;
   let measuringSince = 0;
   for (let round = 0; round < rounds; round++) {
@@ -74,21 +118,27 @@ export async function runRounds(plan: RoundsPlan, series: readonly Series[]): Pr
       if (plan.signal.aborted) throw new CancelledError();
       const what = warm ? `warm-up ${round + 1}/${plan.warmup}` : `run ${round - plan.warmup + 1} (budget ${plan.runs})`;
       progress(`${spec.name} · ${s.label} · ${what}`, done / total);
+      const env = runEnv(plan, s);
+      const ctx = runContext(plan, s, env);
+      let hang: Promise<CrashReport> | undefined;
+      const startedAtMs = Date.now();
       const r = await runInGroup({
-        command,
-        args,
+        ...(armed ? armedCommand(command, args, env) : { command, args: [...args], env }),
         cwd: spec.cwd,
-        env: runEnv(plan, s),
         timeoutMs: plan.timeoutMs,
         signal: plan.signal,
         ...(plan.onSpawn ? { onSpawn: plan.onSpawn } : {}),
+        ...(capture ? { onTimeout: (pid: number) => (hang = captureHang(ctx, pid)).then(() => undefined) } : {}),
       });
+      const exitedAtMs = Date.now();
       done++;
       if (r.cancelled) throw new CancelledError();
       const outcome = runOutcome(s, r, spec, plan.timeoutMs);
       if ('failure' in outcome) {
         s.failed = true;
-        failures.push(outcome.failure);
+        const crash = capture ? await crashOf(r, ctx, hang, { startedAtMs, exitedAtMs, armed }) : undefined;
+        if (plan.signal.aborted) throw new CancelledError();
+        failures.push(crash ? { ...outcome.failure, crash } : outcome.failure);
         progress(`${spec.name} · ${s.label} · ${outcome.failure.message}`, done / total);
       } else if (!warm) {
         s.samples.push(outcome.sample);

@@ -57,6 +57,8 @@ export interface SuiteOptions {
   readonly appendHistory?: boolean;
   /** Relative noise threshold for verdicts, default 0.01. */
   readonly noiseThreshold?: number;
+  /** Capture the stacks of a run that crashes, aborts or hangs (default true); see triage/. */
+  readonly capture?: boolean;
   readonly signal: AbortSignal;
   onProgress?(message: string, fraction: number): void;
   /** Called with each run's process-group id (tests check nothing is left behind). */
@@ -273,6 +275,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     ...(opts.pinCpus ? { pinCpus: opts.pinCpus } : {}),
     ...(env ? { env } : {}),
     ...(onSpawn ? { onSpawn } : {}),
+    ...(opts.capture === false ? { capture: false } : {}),
   };
   const failures = await runRounds(plan, series);
   if (opts.signal.aborted) throw new CancelledError();

@@ -62,5 +62,8 @@ function compile(): Supervisor {
   }
 }
 
+/** Makes the supervisor write the command's pid and a newline to the given descriptor once it forks. */
+export const PID_FD_OPTION = '--pid-fd';
+
 /** What the supervisor prints when the command itself cannot be started (it then exits 127). */
 export const CANNOT_RUN = /^hakmem-supervise: cannot run [^\n]*: ([^\n]+)$/m;

@@ -9,4 +9,5 @@ export const commands: Record<string, () => Promise<CliCommand>> = {
   profile: async () => (await import('./profile.js')).command,
   flame: async () => (await import('./flame.js')).command,
   preproc: async () => (await import('./preproc.js')).command,
+  triage: async () => (await import('./triage.js')).command,
 };

@@ -1,11 +1,9 @@
 import { relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Finding } from '../analysis/findings';
 import type { LintResult } from '../analysis/lint';
 import { RULES } from '../rules';
-import { RULE_CODES, type Severity } from '../rules/codes';
-
-const VERSION = '0.1.0';
+import type { Severity } from '../rules/codes';
+import { sarifLog, type SarifLevel, type SarifRegion } from '../util/sarif';
 
 function rel(result: LintResult, path: string): string {
   return relative(result.root, path).split('\\').join('/') || path;
@@ -45,68 +43,31 @@ export function lintJson(result: LintResult): string {
   );
 }
 
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+const SARIF_LEVEL: Record<Severity, SarifLevel> = {
   error: 'error',
   warning: 'warning',
   information: 'note',
   hint: 'note',
 };
 
-function sarifLocation(result: LintResult, path: string, span: Finding['span'], message?: string): object {
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: rel(result, path), uriBaseId: '%SRCROOT%' },
-      region: { startLine: span.line + 1, startColumn: span.column + 1, endLine: span.endLine + 1, endColumn: span.endColumn + 1 },
-    },
-    ...(message ? { message: { text: message } } : {}),
-  };
+function sarifRegion(span: Finding['span']): SarifRegion {
+  return { startLine: span.line + 1, startColumn: span.column + 1, endLine: span.endLine + 1, endColumn: span.endColumn + 1 };
 }
 
 /** SARIF 2.1.0 for code-scanning uploads; the call chain becomes relatedLocations. */
 export function lintSarif(result: LintResult): string {
-  return JSON.stringify(
-    {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: 'hakmem',
-              version: VERSION,
-              informationUri: 'https://hakmem.dev/devtools',
-              rules: RULES.map((rule) => ({
-                id: rule.code,
-                shortDescription: { text: rule.description },
-                defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
-              })),
-            },
-          },
-          invocations: [
-            {
-              executionSuccessful: true,
-              toolExecutionNotifications: result.notices.map((n) => ({
-                level: 'note',
-                message: { text: `${n.message}; ${n.hint}` },
-                descriptor: { id: n.code },
-              })),
-            },
-          ],
-          originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(result.root + '/').href } },
-          results: result.findings.map((f) => ({
-            ruleId: f.code,
-            ruleIndex: RULE_CODES.indexOf(f.code),
-            level: SARIF_LEVEL[f.severity],
-            message: { text: f.message },
-            locations: [sarifLocation(result, f.path, f.span)],
-            relatedLocations: f.related.map((r, i) => ({ id: i, ...sarifLocation(result, r.path, r.span, r.message) })),
-          })),
-        },
-      ],
-    },
-    null,
-    2,
-  );
+  return sarifLog({
+    root: result.root,
+    rules: RULES.map((rule) => ({ id: rule.code, description: rule.description, level: SARIF_LEVEL[rule.defaultSeverity] })),
+    notifications: result.notices.map((n) => ({ id: n.code, message: `${n.message}; ${n.hint}` })),
+    results: result.findings.map((f) => ({
+      ruleId: f.code,
+      level: SARIF_LEVEL[f.severity],
+      message: f.message,
+      location: { path: f.path, region: sarifRegion(f.span) },
+      related: f.related.map((r) => ({ path: r.path, region: sarifRegion(r.span), message: r.message })),
+    })),
+  });
 }
 
 /** The notices of a text-mode run, for stderr: the findings on stdout stay machine-readable. */

@@ -26,10 +26,14 @@ import {
   type RunBenchmarkResult,
   type RunWorkloadSuiteParams,
   type RunWorkloadSuiteResult,
+  type SanitizeBenchmarkParams,
+  type SanitizeBenchmarkResult,
 } from '../protocol';
 import { readSuiteHistory, runWorkloadSuite } from '../bench/suite/run';
 import { suiteHeadline } from '../bench/suite/text';
 import { uriOf } from './diagnostics';
+import { crashProblem } from '../triage/problems';
+import { sanitizedRun, sanitizerProblem } from '../triage/sanitize';
 import { onTypedRequest, onTypedRequest0 } from './typedHandlers';
 
 /** Functions at or above this self share of the latest profile join the hot path. */
@@ -70,6 +74,7 @@ export class EngineRequests {
     onTypedRequest0(c, Requests.listBenchmarks, () => this.listBenchmarks());
     onTypedRequest(c, Requests.runBenchmark, (params, token) => this.runBenchmark(params, token));
     onTypedRequest(c, Requests.runSuite, (params, token) => this.runWorkloadSuite(params, token));
+    onTypedRequest(c, Requests.sanitizeBenchmark, (params, token) => this.sanitizeBenchmark(params, token));
     onTypedRequest(c, Requests.profile, (params, token) => this.profile(params, token));
     onTypedRequest(c, Requests.locateFunction, (params) => this.locateFunction(params));
     // Only reads the tree: allowed in untrusted workspaces too.
@@ -170,6 +175,7 @@ export class EngineRequests {
         results: resultsMessage(result, readHistory(ws.root).records, spec.source !== undefined),
         headline: line,
         buildProblems: result.build?.diagnostics ?? [],
+        crashProblems: result.failures.flatMap((f) => (f.crash ? (crashProblem(f.crash, ws.root, f.label) ?? []) : [])),
         ...(result.error ? { error: result.error } : {}),
         ...(result.warning ? { warning: result.warning } : {}),
       };
@@ -209,6 +215,38 @@ export class EngineRequests {
       if (e instanceof CancelledError) throw new ResponseError(-32800, 'suite cancelled');
       if (e instanceof Error && /^unknown suite row/.test(e.message)) throw new ResponseError(2, e.message);
       throw e;
+    } finally {
+      progress.done();
+    }
+  }
+
+  private async sanitizeBenchmark(params: SanitizeBenchmarkParams, token: CancellationToken): Promise<SanitizeBenchmarkResult> {
+    this.requireTrust('Running a benchmark under a sanitizer');
+    const ws = this.benchWorkspace();
+    const spec = ws.benchmarks.find((b) => b.name === params.benchmark);
+    if (!spec) throw new ResponseError(2, `unknown benchmark '${params.benchmark}'`);
+    const tool = params.sanitizer === 'thread' ? 'TSan' : 'ASan+UBSan';
+    const progress = await this.connection.window.createWorkDoneProgress();
+    progress.begin(`HAKMEM: ${spec.name} under ${tool}`, undefined, 'building the sanitized benchmark', true);
+    progress.token.onCancellationRequested(() => killAllGroups());
+    try {
+      const r = await sanitizedRun({
+        sanitizer: params.sanitizer,
+        nativeDir: ws.nativeDir,
+        program: spec.binary,
+        args: params.quick ? spec.quickArgs : spec.args,
+        cwd: spec.cwd,
+        env: { ...spec.env, ...params.env },
+        timeoutMs: params.timeoutSeconds * 1000,
+        signal: abortSignalOf(token),
+      });
+      if (r.error) return { problems: [], reports: 0, summary: `${spec.name}: ${r.error}`, error: r.error };
+      const problems = r.reports.flatMap((rep) => sanitizerProblem(rep, ws.root) ?? []);
+      const kinds = [...new Set(r.reports.map((rep) => rep.kind))].join(', ');
+      const summary = r.reports.length
+        ? `${spec.name} under ${tool}: ${kinds}`
+        : `${spec.name} under ${tool}: no report (exit status ${r.exitStatus ?? r.signalName})`;
+      return { problems, reports: r.reports.length, summary };
     } finally {
       progress.done();
     }

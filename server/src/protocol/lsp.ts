@@ -4,6 +4,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { BuildDiagnostic } from '../bench/diagnostics';
 import type { ConfigProposal } from '../init/propose';
+import type { CrashProblem } from '../triage/problems';
 import { isRecord } from './checks';
 import type { SerialisedProfile } from './flamePage';
 import type { ResultsMessage } from './resultsPage';
@@ -77,6 +78,8 @@ export interface RunBenchmarkParams {
   readonly workDoneToken?: string | number;
 }
 
+export type { CrashProblem, CrashLocation } from '../triage/problems';
+
 /** A compiler message from the benchmark's build (absolute file, 1-based line and column). */
 export type { BuildDiagnostic as BuildProblem } from '../bench/diagnostics';
 
@@ -86,6 +89,8 @@ export interface RunBenchmarkResult {
   /** One line for the status bar: the benchmark and the comparison that matters most ("larson: hakmem 2.06× slower than tcmalloc"). */
   readonly headline: string;
   readonly buildProblems: readonly BuildDiagnostic[];
+  /** Runs that crashed, aborted or hung, located at their innermost frame in the workspace. */
+  readonly crashProblems: readonly CrashProblem[];
   readonly error?: string;
   /** Set when a series' spread makes the verdicts unreliable: what was seen and what to do. */
   readonly warning?: string;
@@ -104,11 +109,32 @@ export interface RunWorkloadSuiteParams {
   readonly workDoneToken?: string | number;
 }
 
+export interface SanitizeBenchmarkParams {
+  readonly benchmark: string;
+  /** address: ASan+UBSan; thread: TSan (for a multi-threaded benchmark). */
+  readonly sanitizer: 'address' | 'thread';
+  readonly timeoutSeconds: number;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly quick?: boolean;
+  readonly workDoneToken?: string | number;
+}
+
 export interface RunWorkloadSuiteResult {
   /** The message the suite page renders. */
   readonly page: SuiteResultMessage;
   /** One line for the status bar: the subject's geometric mean and the verdict against the previous suite run. */
   readonly headline: string;
+}
+
+export interface SanitizeBenchmarkResult {
+  /** Each sanitizer report at its innermost workspace frame, every stack as related locations. */
+  readonly problems: readonly CrashProblem[];
+  /** Reports seen, located in the workspace or not. */
+  readonly reports: number;
+  /** One line for a notification: what was found, or that nothing was. */
+  readonly summary: string;
+  /** Why nothing ran (not a bundled benchmark, the sanitizer build failed). */
+  readonly error?: string;
 }
 
 export interface ProfileBenchmarkParams {
@@ -176,6 +202,8 @@ export const Requests = {
   runBenchmark: new RequestType<RunBenchmarkParams, RunBenchmarkResult, void>('hakmem/runBenchmark'),
   /** The standard workload suite, every row under every allocator (interleaved rounds per row). */
   runSuite: new RequestType<RunWorkloadSuiteParams, RunWorkloadSuiteResult, void>('hakmem/runSuite'),
+  /** Re-runs a bundled benchmark with the allocator built under a sanitizer. */
+  sanitizeBenchmark: new RequestType<SanitizeBenchmarkParams, SanitizeBenchmarkResult, void>('hakmem/sanitizeBenchmark'),
   /** Fails with BuildFailureData when the profiling build failed. */
   profile: new RequestType<ProfileBenchmarkParams, ProfileResult, BuildFailureData>('hakmem/profile'),
   locateFunction: new RequestType<LocateFunctionParams, LocateFunctionResult, void>('hakmem/locateFunction'),
