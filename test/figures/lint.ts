@@ -1,22 +1,26 @@
 /**
- * `npm run bench`: lint throughput on sqlite3.c against a bare tree-sitter parse,
- * lint time on a generated many-file tree, edit→diagnostics latency over the
- * protocol, the server's peak memory, and the time of definition, references
- * and call-hierarchy requests on sqlite3.c.
+ * `npm run bench`: whole-process `hakmem lint` of sqlite3.c against a bare
+ * tree-sitter parse, lint time per MB of generated allocator trees of 200, 1,000
+ * and 5,000 files, the language server's time to every file's diagnostics on the
+ * 200-file tree, edit→diagnostics latency over the protocol, the server's peak
+ * memory, and the time of definition, references and call-hierarchy requests on
+ * sqlite3.c. Options: --runs N (best of N, default 3), --trees 200,1000.
  * Prints figures; asserts nothing.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { lintPaths } from '../../server/src/analysis/lint';
+import type { Parser } from 'web-tree-sitter';
 import { loadC } from '../../server/src/parse/treeSitter';
 import { LspTestClient } from '../util/lspClient';
 import { repoRoot } from '../util/paths';
+import { writeAllocatorTree } from './allocatorTree';
 
 const SQLITE_PACKAGE = 'better-sqlite3@13.2.0';
-const MANY_FILES = 200;
+/** Tree sizes in files: a jemalloc-sized tree, and five and twenty-five times that (the per-MB line should stay flat). */
+const TREE_SIZES = [200, 1000, 5000];
 
 /** sqlite3.c ships inside better-sqlite3's npm package (deps/sqlite3); fetched once into .cache/. */
 function sqliteSource(): string {
@@ -29,28 +33,6 @@ function sqliteSource(): string {
   execFileSync('tar', ['xzf', tgz, '--strip-components=3', 'package/deps/sqlite3/sqlite3.c'], { cwd: dir });
   rmSync(join(dir, tgz));
   return file;
-}
-
-function best<T>(runs: number, f: () => T): { ms: number; value: T } {
-  let bestMs = Infinity;
-  let value!: T;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    value = f();
-    bestMs = Math.min(bestMs, performance.now() - t0);
-  }
-  return { ms: bestMs, value };
-}
-
-async function bestAsync<T>(runs: number, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  let bestMs = Infinity;
-  let value!: T;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    value = await f();
-    bestMs = Math.min(bestMs, performance.now() - t0);
-  }
-  return { ms: bestMs, value };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -75,76 +57,67 @@ function generatedAllocator(lines: number): { text: string; editLine: number } {
   return { text: out.join('\n') + '\n', editLine };
 }
 
-/**
- * An allocator-shaped tree of `files` sources sharing two headers (macros,
- * attribute macros, counters), written into `dir` with a .hakmem.json.
- */
-function writeManyFileTree(dir: string, files: number): number {
-  mkdirSync(join(dir, 'include'), { recursive: true });
-  mkdirSync(join(dir, 'src'), { recursive: true });
-  writeFileSync(
-    join(dir, 'include', 'alloc_config.h'),
-    [
-      '#ifndef ALLOC_CONFIG_H',
-      '#define ALLOC_CONFIG_H',
-      '#include <stddef.h>',
-      '#define al_likely(x) (__builtin_expect(!!(x), 1))',
-      '#define al_unlikely(x) (__builtin_expect(!!(x), 0))',
-      '#define al_attr_malloc __attribute__((malloc))',
-      '#define al_attr_alloc_size(n) __attribute__((alloc_size(n)))',
-      '#define al_decl_export __attribute__((visibility("default")))',
-      '#define al_inline static inline __attribute__((always_inline))',
-      '#if !HAKMEM_BUILD_RELEASE',
-      '#define AL_TRACE(...) fprintf(stderr, __VA_ARGS__)',
-      '#else',
-      '#define AL_TRACE(...) ((void)0)',
-      '#endif',
-      '#endif',
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(
-    join(dir, 'include', 'alloc_stats.h'),
-    [
-      '#ifndef ALLOC_STATS_H',
-      '#define ALLOC_STATS_H',
-      '#include "alloc_config.h"',
-      'extern unsigned long al_stat_allocs;',
-      'void al_stats_print(void);',
-      '#endif',
-      '',
-    ].join('\n'),
-  );
-  let lines = 0;
-  for (let f = 0; f < files; f++) {
-    const out = ['#include <stdio.h>', '#include "alloc_config.h"', '#include "alloc_stats.h"', `static void *free_list_${f};`, ''];
-    for (let k = 0; k < 6; k++) {
-      const next = k === 5 ? (f + 1 < files ? `page_refill_${f + 1}_0(n)` : 'NULL') : `page_refill_${f}_${k + 1}(n)`;
-      out.push(`al_inline size_t size_class_${f}_${k}(size_t n) {`, `  return (n + ${k + 7}) >> ${(k % 4) + 3};`, '}', '');
-      out.push(`al_decl_export void *page_refill_${f}_${k}(size_t n) al_attr_malloc al_attr_alloc_size(1) {`);
-      out.push(
-        `  size_t c = size_class_${f}_${k}(n);`,
-        '  if al_unlikely(c == 0) {',
-        `    AL_TRACE("empty class %zu\\n", n);`,
-        '    return NULL;',
-        '  }',
-      );
-      for (let i = 0; i < 8; i++) out.push(`  c = (c * ${i + 3}) ^ (c >> ${(i % 5) + 1});`);
-      out.push(
-        '  if (al_likely(free_list_' + f + ' != NULL)) {',
-        `    void *p = free_list_${f};`,
-        `    free_list_${f} = *(void **)p;`,
-        '    return p;',
-        '  }',
-      );
-      out.push(`  return ${next};`, '}', '');
+/** `hakmem lint` as a user runs it, in its own process: wall and CPU seconds, peak RSS (from /usr/bin/time). */
+function wholeProcessLint(dir: string): { seconds: number; cpu: number; maxRssMB: number } {
+  const cli = join(repoRoot, 'server', 'dist', 'cli.js');
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, cli, 'lint', '--format', 'json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`hakmem lint failed (${r.status}): ${r.stderr}`);
+  const [seconds, user, system, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { seconds: seconds!, cpu: user! + system!, maxRssMB: kb! / 1024 };
+}
+
+function bestOf<T extends { seconds: number }>(runs: number, f: () => T): T {
+  return Array.from({ length: runs }, f).reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+/** A bare single-threaded tree-sitter parse of `texts`, best of `runs`: wall and CPU seconds. */
+function bareParse(parser: Parser, texts: readonly string[], runs: number): { seconds: number; cpu: number } {
+  return bestOf(runs, () => {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    for (const t of texts) parser.parse(t)?.delete();
+    const c = process.cpuUsage(c0);
+    return { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+  });
+}
+
+function cTexts(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.[ch]$/.test(name)) out.push(readFileSync(full, 'utf8'));
     }
-    if (f === 0) out.push('void *malloc(size_t n) {', '  al_stat_allocs++;', '  return page_refill_0_0(n);', '}', '');
-    lines += out.length;
-    writeFileSync(join(dir, 'src', `part_${f}.c`), out.join('\n'));
+  };
+  walk(dir);
+  return out;
+}
+
+/** Time from `initialized` to the last file's first publishDiagnostics, as an editor opening the tree sees it. */
+async function timeToAllDiagnostics(dir: string): Promise<{ ms: number; files: number }> {
+  const uris: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.[ch]$/.test(name)) uris.push(pathToFileURL(full).href);
+    }
+  };
+  walk(dir);
+  const client = new LspTestClient();
+  try {
+    await client.initialize(dir);
+    const t0 = performance.now();
+    for (const uri of uris) await client.waitForDiagnostics(uri, () => true, 600000);
+    return { ms: performance.now() - t0, files: uris.length };
+  } finally {
+    await client.stop();
   }
-  writeFileSync(join(dir, '.hakmem.json'), JSON.stringify({ includePaths: ['include'] }));
-  return lines;
 }
 
 async function editLatency(): Promise<{ p50: number; p95: number; lines: number }> {
@@ -297,35 +270,61 @@ async function serverOnSqlite(sqlite: string): Promise<{ peakMb: number; navigat
 }
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
+  const sizesAt = args.indexOf('--trees');
+  const sizes = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : TREE_SIZES;
+  console.log(
+    `${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the start: the machine may be shared, compare figures within a run`,
+  );
   const sqlite = sqliteSource();
   const text = readFileSync(sqlite, 'utf8');
   const mb = Buffer.byteLength(text) / 1e6;
   const lines = text.split('\n').length;
   const lang = await loadC();
   const parser = lang.newParser();
-  const parse = best(3, () => {
-    const tree = parser.parse(text);
-    tree?.delete();
-  });
+  const parse = bareParse(parser, [text], runs);
   const dir = mkdtempSync(join(tmpdir(), 'hakmem-bench-lint-'));
   writeFileSync(join(dir, 'sqlite3.c'), text);
-  const lint = await bestAsync(3, () => lintPaths([dir], { cwd: dir, build: 'release' }));
+  const lint = bestOf(runs, () => wholeProcessLint(dir));
   rmSync(dir, { recursive: true, force: true });
-  console.log(`sqlite3.c: ${mb.toFixed(1)} MB, ${lines} lines`);
-  console.log(`  bare tree-sitter parse: ${(parse.ms / 1000).toFixed(2)} s (${Math.round(lines / (parse.ms / 1000))} lines/s)`);
+  console.log(`sqlite3.c: ${mb.toFixed(1)} MB, ${lines} lines (best of ${runs})`);
   console.log(
-    `  hakmem lint:            ${(lint.ms / 1000).toFixed(2)} s (${Math.round(lines / (lint.ms / 1000))} lines/s), ${lint.value.findings.length} findings`,
+    `  bare tree-sitter parse (one thread):  ${parse.seconds.toFixed(2)} s (${parse.cpu.toFixed(2)} s CPU), ${(parse.seconds / mb).toFixed(3)} s/MB`,
   );
-  console.log(`  lint / parse:           ${(lint.ms / parse.ms).toFixed(2)}x (target <= 1.5x)`);
+  console.log(
+    `  hakmem lint, whole process:           ${lint.seconds.toFixed(2)} s (${lint.cpu.toFixed(2)} s CPU), ${(lint.seconds / mb).toFixed(3)} s/MB, peak RSS ${lint.maxRssMB.toFixed(0)} MB`,
+  );
+  console.log(
+    `  lint / parse:                         ${(lint.seconds / parse.seconds).toFixed(2)}x wall (goal <= 1.2x), ${(lint.cpu / parse.cpu).toFixed(2)}x CPU (lint on ${availableParallelism()} threads)`,
+  );
 
-  const treeDir = mkdtempSync(join(tmpdir(), 'hakmem-bench-tree-'));
-  const treeLines = writeManyFileTree(treeDir, MANY_FILES);
-  const treeLint = await bestAsync(3, () => lintPaths([treeDir], { cwd: treeDir, build: 'release' }));
-  rmSync(treeDir, { recursive: true, force: true });
-  console.log(`many-file tree: ${MANY_FILES} files and 2 shared headers, ${treeLines} lines`);
-  console.log(
-    `  hakmem lint:            ${(treeLint.ms / 1000).toFixed(2)} s, ${treeLint.value.files} files, ${treeLint.value.findings.length} findings`,
-  );
+  console.log(`generated allocator trees (jemalloc-shaped: ~90 headers behind an umbrella header per 200 files):`);
+  let treeForServer: string | undefined;
+  for (const files of sizes) {
+    const treeDir = mkdtempSync(join(tmpdir(), 'hakmem-bench-tree-'));
+    const tree = writeAllocatorTree(treeDir, files);
+    const treeMb = tree.bytes / 1e6;
+    const treeRuns = files >= 5000 ? 1 : files >= 1000 ? Math.min(runs, 2) : runs;
+    const treeParse = bareParse(parser, cTexts(treeDir), treeRuns);
+    const treeLint = bestOf(treeRuns, () => wholeProcessLint(treeDir));
+    console.log(
+      `  ${String(tree.files).padStart(5)} files, ${treeMb.toFixed(1).padStart(5)} MB: lint ${treeLint.seconds.toFixed(2)} s ` +
+        `(${treeLint.cpu.toFixed(2)} s CPU, peak RSS ${treeLint.maxRssMB.toFixed(0)} MB) = ${(treeLint.seconds / treeMb).toFixed(3)} s/MB ` +
+        `(${(treeLint.seconds / treeMb / (lint.seconds / mb)).toFixed(2)}x sqlite3.c's per MB; CPU ${(treeLint.cpu / treeMb / (lint.cpu / mb)).toFixed(2)}x); ` +
+        `bare parse ${(treeParse.seconds / treeMb).toFixed(3)} s/MB; lint / parse ${(treeLint.seconds / treeParse.seconds).toFixed(2)}x wall, ${(treeLint.cpu / treeParse.cpu).toFixed(2)}x CPU`,
+    );
+    if (files === 200 && !treeForServer) treeForServer = treeDir;
+    else rmSync(treeDir, { recursive: true, force: true });
+  }
+  if (treeForServer) {
+    const server = await timeToAllDiagnostics(treeForServer);
+    rmSync(treeForServer, { recursive: true, force: true });
+    console.log(
+      `language server, 200-file tree: initialized -> every file's diagnostics published: ${server.ms.toFixed(0)} ms (${server.files} files)`,
+    );
+  }
 
   const latency = await editLatency();
   console.log(`edit -> diagnostics over LSP, 200 single-character edits in a ${latency.lines}-line file:`);

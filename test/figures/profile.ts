@@ -1,19 +1,26 @@
 // Prints the profile engine's figures (not a test):
-//  - perf script folding throughput and peak memory on generated 100 MB and 500 MB files
-//    (each parsed in its own process, so peak RSS belongs to the parse alone);
+//  - perf script folding throughput and peak memory on generated 100 MB and 1 GB files
+//    (each parsed in its own process, so peak RSS belongs to the parse alone), and the whole
+//    `hakmem flame --folded` process on the same files;
 //  - first paint of a 200,000-node profile and zoom time in headless Chromium.
-// Run: node out/test/figures/profile.js [--mb 500] [--skip-browser]
-import { execFileSync } from 'node:child_process';
+// Run: node out/test/figures/profile.js [--mb 1024] [--runs 3] [--skip-browser]
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forEachLine } from '../../server/src/profile/lines';
+import { forEachLine, forEachLineChunk } from '../../server/src/profile/lines';
 import { PerfScriptParser } from '../../server/src/profile/perfScript';
 import { serialiseModel } from '../../server/src/profile/serialise';
 import { syntheticProfile } from '../browser/flameFixtures';
 import { launchChromium, serveFlamePage, VSCODE_API_SHIM } from '../browser/flamePage';
+import { repoRoot } from '../util/paths';
 
-/** Writes a perf script file of about `mb` megabytes: realistic frames, C++ names, kernel stacks. */
+/**
+ * Writes a perf script file of about `mb` megabytes, shaped like a real allocator benchmark's: stacks 8–40 deep
+ * (some 100 deep through a recursive function, repeated frames), C++ names, kernel stacks on page faults,
+ * runs of `[unknown]` frames where a frame-pointer walk crossed code built without them, and an address per
+ * sample that varies within each function (as sampled instruction pointers do).
+ */
 function generatePerfScript(path: string, mb: number): void {
   const fd = openSync(path, 'w');
   const symbols = Array.from({ length: 3000 }, (_, i) =>
@@ -32,10 +39,15 @@ function generatePerfScript(path: string, mb: number): void {
       if (random() < 0.1)
         chunk +=
           '\tffffffff821e8f67 clear_page_erms+0x7 ([kernel.kallsyms])\n\tffffffff81000c82 asm_exc_page_fault+0x22 ([kernel.kallsyms])\n';
-      const depth = 8 + Math.floor(random() * 24);
+      const depth = 8 + Math.floor(random() * 32);
       for (let d = depth; d > 0; d--) {
         const sym = symbols[Math.floor(Math.pow(random(), 1 + d / 8) * symbols.length)]!;
-        chunk += `\t    ${(0x1000 + d * 0x40).toString(16)} ${sym}+0x${Math.floor(random() * 200).toString(16)} (/work/native/build/bench/bench_larson)\n`;
+        const offset = Math.floor(random() * 200);
+        chunk += `\t    ${(0x1000 + d * 0x40 + offset).toString(16)} ${sym}+0x${offset.toString(16)} (/work/native/build/bench/bench_larson)\n`;
+        if (d === 4 && random() < 0.05) for (let u = 0; u < 3; u++) chunk += '\t               0 [unknown] ([unknown])\n';
+        if (d === 2 && random() < 0.02)
+          for (let r = 0; r < 64; r++)
+            chunk += `\t    2f${(r % 16).toString(16)}0 hak_tree_walk+0x${(r % 16).toString(16)}0 (/work/native/build/bench/bench_larson)\n`;
       }
       chunk += '\t           2724a __libc_start_call_main+0x7a (/usr/lib/x86_64-linux-gnu/libc.so.6)\n\n';
     }
@@ -44,11 +56,12 @@ function generatePerfScript(path: string, mb: number): void {
   closeSync(fd);
 }
 
-/** Child mode: fold one file and print JSON figures. */
-async function foldChild(path: string): Promise<void> {
+/** Child mode: fold one file and print JSON figures (`bytes`: the byte path `hakmem flame` takes; `lines`: a string per line). */
+async function foldChild(path: string, how: 'bytes' | 'lines'): Promise<void> {
   const start = process.hrtime.bigint();
   const parser = new PerfScriptParser();
-  await forEachLine(path, (l) => parser.line(l));
+  if (how === 'bytes') await forEachLineChunk(path, (bytes, end) => parser.chunk(bytes, 0, end));
+  else await forEachLine(path, (l) => parser.line(l));
   const { model, samples } = parser.finish();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const bytes = statSync(path).size;
@@ -57,8 +70,25 @@ async function foldChild(path: string): Promise<void> {
   );
 }
 
-function foldInChild(path: string): { bytes: number; seconds: number; samples: number; nodes: number; maxRssMB: number } {
-  return JSON.parse(execFileSync(process.execPath, [__filename, '--fold', path], { encoding: 'utf8' }));
+interface FoldFigures {
+  bytes: number;
+  seconds: number;
+  samples: number;
+  nodes: number;
+  maxRssMB: number;
+}
+
+function foldInChild(path: string, how: 'bytes' | 'lines'): FoldFigures {
+  return JSON.parse(execFileSync(process.execPath, [__filename, '--fold', how, path], { encoding: 'utf8' }));
+}
+
+/** `hakmem flame FILE --folded -o OUT` as a user runs it: wall seconds and peak RSS (from /usr/bin/time). */
+function wholeProcess(path: string, out: string): { seconds: number; maxRssMB: number } {
+  const cli = join(repoRoot, 'server', 'dist', 'cli.js');
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, cli, 'flame', path, '--folded', '-o', out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`hakmem flame failed: ${r.stderr}`);
+  const [seconds, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { seconds: seconds!, maxRssMB: kb! / 1024 };
 }
 
 async function browserFigures(): Promise<void> {
@@ -120,21 +150,38 @@ async function browserFigures(): Promise<void> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--fold') return foldChild(args[1]!);
+  if (args[0] === '--fold') return foldChild(args[2]!, args[1] === 'lines' ? 'lines' : 'bytes');
   const mbIndex = args.indexOf('--mb');
-  const big = mbIndex >= 0 ? Number(args[mbIndex + 1]) : 500;
+  const sizes = mbIndex >= 0 ? [Number(args[mbIndex + 1])] : [100, 1024];
+  const runsIndex = args.indexOf('--runs');
+  const runs = runsIndex >= 0 ? Number(args[runsIndex + 1]) : 3;
   const dir = mkdtempSync(join(tmpdir(), 'hakmem-profile-bench-'));
+  console.log(
+    `perf script folding, best of ${runs} runs, each in its own process (${availableParallelism()} cores; the machine may be shared: compare within a run)`,
+  );
   try {
-    console.log('perf script folding (streamed, one process per file):');
-    for (const mb of [Math.max(1, Math.round(big / 5)), big]) {
+    for (const mb of sizes) {
       const path = join(dir, `perf-${mb}.txt`);
       generatePerfScript(path, mb);
-      const r = foldInChild(path);
+      const best = <T extends { seconds: number }>(f: () => T): T =>
+        Array.from({ length: runs }, f).reduce((a, b) => (b.seconds < a.seconds ? b : a));
+      const bytes = best(() => foldInChild(path, 'bytes'));
+      const lines = best(() => foldInChild(path, 'lines'));
+      const whole = best(() => wholeProcess(path, join(dir, 'out.folded')));
       rmSync(path);
-      const mbs = r.bytes / 1024 / 1024;
+      const size = bytes.bytes / 1024 / 1024;
+      const rate = (s: number): string => `${(size / s).toFixed(0)} MB/s`;
+      console.log(`  ${size.toFixed(0)} MB, ${bytes.samples} samples, ${bytes.nodes} nodes:`);
       console.log(
-        `  ${mbs.toFixed(0).padStart(5)} MB: ${(mbs / r.seconds).toFixed(0)} MB/s (${r.seconds.toFixed(2)} s, ${r.samples} samples, ${r.nodes} nodes), peak RSS ${r.maxRssMB.toFixed(0)} MB`,
+        `    folding (bytes, as hakmem flame):   ${rate(bytes.seconds).padStart(10)} (${bytes.seconds.toFixed(2)} s), peak RSS ${bytes.maxRssMB.toFixed(0)} MB`,
       );
+      console.log(
+        `    folding (a string per line):        ${rate(lines.seconds).padStart(10)} (${lines.seconds.toFixed(2)} s), peak RSS ${lines.maxRssMB.toFixed(0)} MB`,
+      );
+      console.log(
+        `    hakmem flame --folded, whole process: ${rate(whole.seconds).padStart(8)} (${whole.seconds.toFixed(2)} s), peak RSS ${whole.maxRssMB.toFixed(0)} MB`,
+      );
+      console.log(`    bytes vs strings in this run: ${(lines.seconds / bytes.seconds).toFixed(2)}x`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

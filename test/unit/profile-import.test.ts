@@ -8,9 +8,10 @@ import { CallgrindParser } from '../../server/src/profile/callgrind';
 import { foldedText } from '../../server/src/profile/folded';
 import { hotFunctions } from '../../server/src/profile/hotspots';
 import { importProfile } from '../../server/src/profile/import';
-import { forEachLine } from '../../server/src/profile/lines';
+import { forEachLine, forEachLineChunk } from '../../server/src/profile/lines';
 import { FrameKind, functionName, type ProfileModel } from '../../server/src/profile/model';
 import { PerfScriptParser } from '../../server/src/profile/perfScript';
+import { serialiseModel } from '../../server/src/profile/serialise';
 import { ProfileFormatError } from '../../server/src/profile/sniff';
 import { findOnPath } from '../../server/src/profile/tools';
 import { fixturesDir } from '../util/paths';
@@ -124,6 +125,46 @@ describe('perf script importer', () => {
     const source = readFileSync(join(dir, 'workload.c'), 'utf8').split('\n');
     const line = model.funcLine[f]!;
     assert.ok(line > 0 && /spin_outer|\{/.test(source[line - 1]! + source[line - 2]!), `line ${line} is at the definition`);
+  });
+});
+
+describe('perf script folded from bytes', () => {
+  /** The model and code addresses as one comparable value. */
+  const everything = (r: ReturnType<PerfScriptParser['finish']>): string =>
+    JSON.stringify({ model: serialiseModel(r.model, 'x'), addresses: [...r.addresses], samples: r.samples });
+
+  it('gives what the line-by-line parse gives, on real captures and edge cases, whatever the chunk size', async () => {
+    // Kernel frames, [unknown] runs, inlined frames, srclines, CRLF, a comment before the samples, no final newline.
+    const crafted = [
+      '# captured on a test machine',
+      'bench 11/12 [000] 1.000001: 1 cpu-clock: ',
+      '\tffffffff8100 clear_page_erms+0x7 ([kernel.kallsyms])',
+      '\t    0 [unknown] ([unknown])',
+      '\t    0 [unknown] ([unknown])',
+      '\t    4011a0 hak_alloc+0x10 (/opt/bench)\r',
+      '  hak.c:12',
+      '\t    4011b0 hak_alloc+0x20 (/opt/bench)',
+      '\t    4011c0 inner_step (/opt/bench) (inlined)',
+      '\t    4011d0 std::vector<int, std::allocator<int> >::push_back(int const&)+0x5 (/opt/bench)',
+      '',
+      'bench 11/12 [000] 1.000002: 1 cpu-clock: ',
+      '\t    4011a4 hak_alloc+0x14 (/opt/bench)',
+      '\t    7f00 __libc_start_call_main+0x7a (/usr/lib/libc.so.6)',
+      '',
+      'bench 11/12 [000] 1.000003: 1 cpu-clock: ',
+      '\t    4011a8 hak_alloc+0x18 (/opt/bench)',
+    ].join('\n');
+    writeFileSync(join(tmp, 'crafted.perf-script'), crafted);
+    for (const file of [join(dir, 'workload.perf-script'), join(dir, 'edge-cases.perf-script'), join(tmp, 'crafted.perf-script')]) {
+      const byLine = new PerfScriptParser();
+      await forEachLine(file, (l) => byLine.line(l));
+      const expected = everything(byLine.finish());
+      for (const chunkSize of [7, 64, 4096]) {
+        const byBytes = new PerfScriptParser();
+        await forEachLineChunk(file, (bytes, end) => byBytes.chunk(bytes, 0, end), { chunkSize });
+        assert.equal(everything(byBytes.finish()), expected, `${file} in ${chunkSize}-byte chunks`);
+      }
+    }
   });
 });
 

@@ -49,6 +49,20 @@ export function noPointerFacts(path: string): PointerFileFacts {
   return { path, functions: [], prototypes: [], annotations: [], macros: {}, macroNames: [], constants: {} };
 }
 
+/** `dir/name` resolved: a tree's files include the same headers from the same folders thousands of times. */
+const candidates = new Map<string, string>();
+const CANDIDATES_LIMIT = 50_000;
+
+function includeCandidate(dir: string, name: string): string {
+  const key = dir + '\0' + name;
+  let path = candidates.get(key);
+  if (path === undefined) {
+    if (candidates.size >= CANDIDATES_LIMIT) candidates.clear();
+    candidates.set(key, (path = resolve(dir, name)));
+  }
+  return path;
+}
+
 function preprocessOptions(ctx: AnalysisContext, path: string, deps: Set<string>, headers?: Map<string, string>): PreprocOptions {
   return {
     fileName: path,
@@ -56,7 +70,7 @@ function preprocessOptions(ctx: AnalysisContext, path: string, deps: Set<string>
     resolveInclude: (name, system, from) => {
       const dirs = [...(system ? [] : [dirname(from ?? path)]), ...ctx.config.includePaths];
       for (const dir of dirs) {
-        const candidate = resolve(dir, name);
+        const candidate = includeCandidate(dir, name);
         const source = ctx.readSource(candidate);
         if (source !== null) {
           deps.add(candidate);

@@ -1,9 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
 import type { Parser, Query } from 'web-tree-sitter';
 import type { BuildName, HakmemConfig } from '../config/config';
-import { GlobSet } from '../util/glob';
 import { FACTS_QUERY } from '../facts/extract';
 import type { FileFacts } from '../facts/types';
 import { computeHotPath, type HotPathModel } from '../hotpath/graph';
@@ -11,27 +7,12 @@ import type { IncrementalTree } from '../parse/incrementalTree';
 import type { CLanguage } from '../parse/treeSitter';
 import { analyzePointers, type PointerConfig, type PointerFileFacts, type PointerModel } from '../pointers';
 import type { MacroTable } from '../preproc';
-import {
-  analyseText,
-  analyseView,
-  buildMacros,
-  mergeSlices,
-  pointerConfigOf,
-  sliceBoundaries,
-  type AnalysisContext,
-  type FileAnalysis,
-} from './fileAnalysis';
-import { IndexPool } from './pool';
+import { analyseText, analyseView, buildMacros, pointerConfigOf, type AnalysisContext, type FileAnalysis } from './fileAnalysis';
 import { findingsForFile, pointerFindings, type Finding } from './findings';
+import { analyseInSlices, indexingPool, indexOnPool, SLICE_CHARS } from './indexing';
+import { DiskSources, type SkippedFile } from './sources';
 
-/** Files larger than this are skipped (with a note) rather than parsed. */
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
-const SOURCE_EXTENSIONS = /\.(c|h|inc|cc)$/;
-
-export interface SkippedFile {
-  readonly path: string;
-  readonly reason: string;
-}
+export { discoverSources, looksBinary, MAX_FILE_BYTES, type SkippedFile } from './sources';
 
 interface Entry {
   text: string;
@@ -45,59 +26,6 @@ interface Entry {
 
 const POINTER_ANNOTATION = /hakmem:(base|user)\b/;
 
-/** [start, end) ranges cutting `text` into about `parts` slices at function ends (one range when it cannot be cut). */
-function slicesOf(text: string, parts: number): Array<readonly [number, number]> {
-  const bounds = [0, ...sliceBoundaries(text, parts), text.length];
-  return bounds.slice(1).map((end, i) => [bounds[i]!, end] as const);
-}
-/** Below this much source text, starting worker threads costs more than it saves. */
-const PARALLEL_INDEX_CHARS = 1_500_000;
-/** A file at least this large is cut into slices indexed in parallel. */
-const SLICE_CHARS = 1_000_000;
-/** Indexing threads; HAKMEM_INDEX_WORKERS=0 (or 1) keeps indexing on the calling thread. */
-const MAX_WORKERS = Math.max(0, Number(process.env.HAKMEM_INDEX_WORKERS ?? 2) || 0);
-
-/** True when the buffer looks binary (a NUL byte in its first 8 KiB). */
-export function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8192);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
-}
-
-/** Every C source and header under `root`, minus the configured exclusions. */
-export function discoverSources(config: HakmemConfig, root: string = config.root): string[] {
-  const exclude = new GlobSet(config.exclude);
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names.sort()) {
-      const full = join(dir, name);
-      const rel = relative(config.root, full);
-      if (exclude.matches(rel) || exclude.matches(rel + '/')) continue;
-      let st;
-      try {
-        st = statSync(full);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) {
-        if (name.startsWith('.') || exclude.matches(`${rel}/x`)) continue;
-        walk(full);
-      } else if (SOURCE_EXTENSIONS.test(name)) {
-        out.push(full);
-      }
-    }
-  };
-  if (existsSync(root) && statSync(root).isFile()) return [resolve(root)];
-  walk(root);
-  return out;
-}
-
 /**
  * The analysed workspace for one build: every file's facts, the call graph
  * and the findings. Open editors override disk contents through setText.
@@ -105,7 +33,7 @@ export function discoverSources(config: HakmemConfig, root: string = config.root
 export class Workspace {
   private readonly entries = new Map<string, Entry>();
   private readonly overlays = new Map<string, string>();
-  private readonly diskCache = new Map<string, string | null>();
+  private readonly disk = new DiskSources();
   private readonly parser: Parser;
   private readonly query: Query;
   private readonly baseMacros: MacroTable;
@@ -118,7 +46,10 @@ export class Workspace {
    */
   private pointersEnabled: boolean;
   private measuredHot: ReadonlyMap<string, number> = new Map();
-  readonly skipped: SkippedFile[] = [];
+  /** Files left out (binary, too large), with why. */
+  get skipped(): readonly SkippedFile[] {
+    return this.disk.skipped;
+  }
 
   constructor(
     readonly config: HakmemConfig,
@@ -209,78 +140,64 @@ export class Workspace {
     const texts: Array<[string, string]> = [];
     for (const path of paths) {
       if (this.overlays.has(path)) continue;
-      this.diskCache.delete(path);
-      const text = this.readDisk(path);
+      this.disk.forget(path);
+      const text = this.disk.read(path);
       if (text === null) this.remove(path);
       else texts.push([path, text]);
     }
     if (!this.pointersEnabled && texts.some(([, t]) => POINTER_ANNOTATION.test(t))) this.pointersEnabled = true;
-    const bytes = texts.reduce((n, [, t]) => n + t.length, 0);
-    const workers = Math.min(MAX_WORKERS, availableParallelism());
-    const pool =
-      this.parallel && bytes >= PARALLEL_INDEX_CHARS && workers > 1
-        ? await IndexPool.create(workers, {
-            config: this.config,
-            build: this.build,
-            pointersEnabled: this.pointersEnabled,
-            overlays: [...this.overlays],
-          })
-        : undefined;
-    if (!pool) {
-      for (let i = 0; i < texts.length; i++) {
-        if (signal?.aborted) return;
-        const [path, text] = texts[i]!;
-        onProgress?.(i, texts.length, path);
-        if (text.length >= SLICE_CHARS) {
-          // One slice's tree at a time: a 10 MB file never needs its whole tree in memory.
-          this.enablePointersFor(text);
-          const sharedView = {};
-          this.store(
-            path,
-            text,
-            mergeSlices(
-              slicesOf(text, Math.ceil(text.length / SLICE_CHARS)).map((range) =>
-                analyseText(this.context(), path, text, { range, sharedView }),
-              ),
-            ),
-          );
-        } else {
-          this.analyseOne(path, text);
-        }
-        if (i % 4 === 3) await new Promise((r) => setImmediate(r));
+    const parallel = this.parallel
+      ? await indexingPool(
+          texts.reduce((n, [, t]) => n + t.length, 0),
+          { config: this.config, build: this.build, pointersEnabled: this.pointersEnabled, overlays: [...this.overlays] },
+        )
+      : undefined;
+    if (!parallel) {
+      await this.indexHere(texts, onProgress, signal);
+    } else {
+      const { pool, workers } = parallel;
+      const stop = (): void => void pool.close();
+      signal?.addEventListener('abort', stop);
+      try {
+        const results = await indexOnPool(pool, workers, texts, onProgress);
+        // Stored in the given order, so the call graph (and every chain) does not depend on which worker finished first.
+        texts.forEach(([path, text], i) => this.store(path, text, results[i]!));
+      } catch (e) {
+        if (!signal?.aborted) throw e;
+      } finally {
+        signal?.removeEventListener('abort', stop);
+        await pool.close();
       }
-      onProgress?.(texts.length, texts.length, '');
-      this.invalidate();
-      return;
-    }
-    const stop = (): void => void pool.close();
-    signal?.addEventListener('abort', stop);
-    try {
-      let done = 0;
-      const results = await Promise.all(
-        texts.map(async ([path, text]) => {
-          const ranges = text.length >= SLICE_CHARS ? slicesOf(text, workers) : [undefined];
-          const slices = await Promise.all(ranges.map((range) => pool.run({ path, text, ...(range ? { range } : {}) })));
-          onProgress?.(++done, texts.length, path);
-          return mergeSlices(slices);
-        }),
-      );
-      // Stored in the given order, so the call graph (and every chain) does not depend on which worker finished first.
-      texts.forEach(([path, text], i) => this.store(path, text, results[i]!));
-    } catch (e) {
-      if (!signal?.aborted) throw e;
-    } finally {
-      signal?.removeEventListener('abort', stop);
-      await pool.close();
     }
     this.invalidate();
   }
 
+  /** Indexing on this thread, yielding to the event loop between files. */
+  private async indexHere(
+    texts: ReadonlyArray<readonly [string, string]>,
+    onProgress?: (done: number, total: number, path: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    for (let i = 0; i < texts.length; i++) {
+      if (signal?.aborted) return;
+      const [path, text] = texts[i]!;
+      onProgress?.(i, texts.length, path);
+      if (text.length >= SLICE_CHARS) {
+        this.enablePointersFor(text);
+        this.store(path, text, analyseInSlices(this.context(), path, text));
+      } else {
+        this.analyseOne(path, text);
+      }
+      if (i % 4 === 3) await new Promise((r) => setImmediate(r));
+    }
+    onProgress?.(texts.length, texts.length, '');
+  }
+
   /** (Re)reads one file from disk; removes it when it is gone or unreadable. Returns the paths whose analysis changed. */
   loadFromDisk(path: string): string[] {
-    this.diskCache.delete(path);
+    this.disk.forget(path);
     if (this.overlays.has(path)) return [];
-    const text = this.readDisk(path);
+    const text = this.disk.read(path);
     if (text === null) return this.remove(path);
     return this.analyse(path, text);
   }
@@ -301,7 +218,7 @@ export class Workspace {
 
   remove(path: string): string[] {
     this.overlays.delete(path);
-    this.diskCache.delete(path);
+    this.disk.forget(path);
     if (!this.entries.delete(path)) return [];
     this.invalidate();
     const dependents = this.dependents(path);
@@ -314,34 +231,8 @@ export class Workspace {
     this.cachedPointers = undefined;
   }
 
-  private readDisk(path: string): string | null {
-    const cached = this.diskCache.get(path);
-    if (cached !== undefined) return cached;
-    let text: string | null = null;
-    try {
-      const st = statSync(path);
-      if (!st.isFile()) {
-        text = null;
-      } else if (st.size > MAX_FILE_BYTES) {
-        this.noteSkipped(path, `larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB`);
-      } else {
-        const bytes = readFileSync(path);
-        if (looksBinary(bytes)) this.noteSkipped(path, 'binary file');
-        else text = bytes.toString('utf8');
-      }
-    } catch {
-      text = null;
-    }
-    this.diskCache.set(path, text);
-    return text;
-  }
-
-  private noteSkipped(path: string, reason: string): void {
-    if (!this.skipped.some((s) => s.path === path)) this.skipped.push({ path, reason });
-  }
-
   private sourceOf(path: string): string | null {
-    return this.overlays.get(path) ?? this.readDisk(path);
+    return this.overlays.get(path) ?? this.disk.read(path);
   }
 
   private dependents(path: string): string[] {

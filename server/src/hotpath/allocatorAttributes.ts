@@ -20,25 +20,47 @@ const NOT_A_NAME = new Set([
   '_Static_assert',
 ]);
 
+/** A body's words, and whether it names an attribute itself; kept per definition, which every includer of its header shares. */
+const bodyWords = new WeakMap<MacroDef, { readonly attribute: boolean; readonly ids: readonly string[] }>();
+
+function wordsOf(def: MacroDef): { readonly attribute: boolean; readonly ids: readonly string[] } {
+  let words = bodyWords.get(def);
+  if (!words) bodyWords.set(def, (words = { attribute: ATTRIBUTE_WORD.test(def.body), ids: def.body.match(IDENT) ?? [] }));
+  return words;
+}
+
 /** Macros whose expansion (through other macros) carries an attribute: only declarations using one are expanded. */
 function attributeMacros(preproc: PreprocResult): Set<string> {
   const table = preproc.finalMacros;
-  const bodies = new Map<string, string>();
+  const bodies = new Map<string, { readonly attribute: boolean; readonly ids: readonly string[] }>();
   for (const name of table.names()) {
     const def: MacroDef | undefined = table.get(name);
-    if (def && def.file !== '<command-line>') bodies.set(name, def.body);
+    if (def && def.file !== '<command-line>') bodies.set(name, wordsOf(def));
   }
   const found = new Set<string>();
   // A few rounds reach macros defined through other macros (JEMALLOC_ALLOC_SIZE → JEMALLOC_ATTR → __attribute__).
   for (let round = 0; round < 4; round++) {
     const before = found.size;
-    for (const [name, body] of bodies) {
+    for (const [name, words] of bodies) {
       if (found.has(name)) continue;
-      if (ATTRIBUTE_WORD.test(body) || (body.match(IDENT) ?? []).some((id) => found.has(id))) found.add(name);
+      if (words.attribute || words.ids.some((id) => found.has(id))) found.add(name);
     }
     if (found.size === before) break;
   }
   return found;
+}
+
+/** The last few trigger patterns by macro list: the files of one tree share their headers' macros. */
+const triggerPatterns = new Map<string, RegExp>();
+
+function triggersFor(macros: ReadonlySet<string>): RegExp {
+  const source = `\\b(?:__attribute__|__declspec${[...macros].map((m) => `|${m}`).join('')})\\b`;
+  let re = triggerPatterns.get(source);
+  if (!re) {
+    if (triggerPatterns.size >= 16) triggerPatterns.clear();
+    triggerPatterns.set(source, (re = new RegExp(source, 'g')));
+  }
+  return re;
 }
 
 /** Where the declaration around `index` starts and ends: after the previous `;`, `{` or `}`, up to the next `;` or `{`. */
@@ -108,7 +130,7 @@ function declaredFunction(expanded: string): string | undefined {
  */
 export function allocationAttributed(text: string, preproc: PreprocResult, range?: readonly [number, number]): string[] {
   const macros = attributeMacros(preproc);
-  const triggers = new RegExp(`\\b(?:__attribute__|__declspec${[...macros].map((m) => `|${m}`).join('')})\\b`, 'g');
+  const triggers = triggersFor(macros);
   const from = range?.[0] ?? 0;
   const to = range?.[1] ?? text.length;
   triggers.lastIndex = from;

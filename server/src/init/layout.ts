@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { walkSources } from '../analysis/sources';
 import { GlobSet } from '../util/glob';
 
-const SOURCE = /\.(c|h|inc|cc)$/;
 const HEADER = /\.(h|inc)$/;
 /**
  * Folders that a Linux release build does not compile, or that are not the
@@ -26,34 +26,14 @@ function posix(path: string): string {
 
 /** Walks the tree once: what to analyse, what to leave out. */
 function walk(root: string, skip: GlobSet): { files: string[]; exclude: string[] } {
-  const files: string[] = [];
   const exclude: string[] = [];
-  const visit = (dir: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const full = join(dir, name);
-      const rel = posix(relative(root, full));
-      if (name.startsWith('.') || skip.matches(`${rel}/x`) || skip.matches(rel)) continue;
-      let st;
-      try {
-        st = statSync(full);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) {
-        if (NOT_THE_ALLOCATOR.test(name)) exclude.push(`${rel}/**`);
-        else visit(full);
-      } else if (SOURCE.test(name)) {
-        files.push(rel);
-      }
-    }
-  };
-  visit(root);
+  const files = walkSources(root, root, (rel, name, isDirectory) => {
+    if (name.startsWith('.') || skip.matches(`${rel}/x`) || skip.matches(rel)) return true;
+    if (!isDirectory || !NOT_THE_ALLOCATOR.test(name)) return false;
+    // A folder that is not the allocator is left out and proposed as an exclusion.
+    exclude.push(`${rel}/**`);
+    return true;
+  }).map((full) => posix(relative(root, full)));
   return { files, exclude };
 }
 

@@ -175,12 +175,21 @@ function attributeMacroNames(macros: MacroKnowledge): Set<string> {
   return names;
 }
 
+/** The last few patterns by attribute macro list: the files of one tree share their headers' macros. */
+const candidatePatterns = new Map<string, RegExp>();
+
 /** One pass over the text finds every place that may need rewriting. */
 function candidatePattern(attributeMacros: ReadonlySet<string>): RegExp {
-  const names = [...attributeMacros].sort((a, b) => b.length - a.length);
+  const names = [...attributeMacros].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   const alternatives = ['\\b(if|while)\\s+(?=[A-Za-z_])', '\\b(_Atomic)\\s*\\(', '\\b(_Thread_local)\\b'];
   if (names.length > 0) alternatives.push(`\\b(?:${names.join('|')})\\b`);
-  return new RegExp(alternatives.join('|'), 'g');
+  const source = alternatives.join('|');
+  let pattern = candidatePatterns.get(source);
+  if (!pattern) {
+    if (candidatePatterns.size >= 16) candidatePatterns.clear();
+    candidatePatterns.set(source, (pattern = new RegExp(source, 'g')));
+  }
+  return pattern;
 }
 
 const WORD = /[A-Za-z0-9_]/;

@@ -268,7 +268,7 @@ class FileEvaluation {
   private readonly lookup = (name: string): MacroDef | undefined => this.s.table.get(name);
 
   private define(d: Directive): void {
-    const def = parseDefine(d.rest, this.fileName, d.line);
+    const def = parsedDefine(d, this.fileName);
     if ('error' in def) {
       this.problem(d.line, def.error);
       return;
@@ -341,6 +341,21 @@ class FileEvaluation {
   private sessionProblem(line: number, message: string): void {
     this.s.problems.push({ line: this.top ? line : this.s.topLine, message });
   }
+}
+
+/**
+ * A header's scan is shared by every file that includes it (headerCache), so
+ * its #define directives are parsed once: every includer then holds the same
+ * definition objects, and what is derived from a definition (attribute and hint
+ * macros, syntax-view rewrites) is computed once per definition, not once per
+ * inclusion. A directive belongs to one file's scan, so the file name is fixed.
+ */
+const definesParsed = new WeakMap<Directive, MacroDef | { error: string }>();
+
+function parsedDefine(d: Directive, fileName: string | undefined): MacroDef | { error: string } {
+  let def = definesParsed.get(d);
+  if (def === undefined) definesParsed.set(d, (def = parseDefine(d.rest, fileName, d.line)));
+  return def;
 }
 
 /** `"name"`, `<name>`, or macros expanding to one of them. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { CallgrindParser } from './callgrind';
 import { FoldedParser } from './foldedParser';
-import { forEachLine, forEachLineOfStream } from './lines';
+import { forEachLine, forEachLineChunk, forEachLineOfStream } from './lines';
 import type { ProfileModel } from './model';
 import { PerfScriptParser } from './perfScript';
 import { deserialiseModel } from './serialise';
@@ -43,7 +43,8 @@ export async function importProfile(path: string, options: ImportOptions = {}): 
     switch (format) {
       case 'perf-script': {
         const parser = new PerfScriptParser();
-        await forEachLine(path, (l) => parser.line(l), read);
+        // Frame lines are folded from the file's bytes: most are known frames, which need no string.
+        await forEachLineChunk(path, (bytes, end) => parser.chunk(bytes, 0, end), read);
         return await located(parser, options);
       }
       case 'perf-data':

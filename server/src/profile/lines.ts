@@ -30,6 +30,49 @@ export async function forEachLine(
   }
 }
 
+/**
+ * Streams a file as byte chunks that each end at a line's end (the unfinished
+ * last line is carried into the next chunk; the file's last line may lack its
+ * newline). For parsers that read lines from bytes without decoding them.
+ */
+export async function forEachLineChunk(
+  path: string,
+  onChunk: (bytes: Buffer, end: number) => void,
+  options: { signal?: AbortSignal; chunkSize?: number; onProgress?: (bytesRead: number) => void } = {},
+): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(options.chunkSize ?? 4 * 1024 * 1024);
+    let carried = 0;
+    let bytesRead = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      if (carried === buffer.length) {
+        // One line longer than the buffer: make room for it.
+        const grown = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(grown, 0, 0, carried);
+        buffer = grown;
+      }
+      const { bytesRead: n } = await handle.read(buffer, carried, buffer.length - carried, null);
+      if (n === 0) break;
+      bytesRead += n;
+      const filled = carried + n;
+      const lastNewline = buffer.lastIndexOf(10, filled - 1);
+      if (lastNewline < carried) {
+        carried = filled;
+      } else {
+        onChunk(buffer, lastNewline + 1);
+        buffer.copy(buffer, 0, lastNewline + 1, filled);
+        carried = filled - lastNewline - 1;
+      }
+      options.onProgress?.(bytesRead);
+    }
+    if (carried > 0) onChunk(buffer, carried);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Feeds whole lines of `text` to onLine and returns the unfinished tail. */
 export function splitLines(text: string, onLine: (line: string) => void): string {
   let start = 0;

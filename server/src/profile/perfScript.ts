@@ -49,6 +49,10 @@ export class PerfScriptParser {
   private header: string | undefined;
   private lastFunc = -1;
   private samples = 0;
+  /** Frame keys as bytes (see chunk): the same functions as frameCache, found without making a string. */
+  private readonly byteKeys = new ByteKeyTable();
+  /** Per function: 1 once it can never get a code address (no module path), so its frames need no address look-up. */
+  private addressless = new Uint8Array(1024);
 
   constructor(private readonly options: PerfScriptOptions = {}) {}
 
@@ -66,6 +70,72 @@ export class PerfScriptParser {
     }
     if (this.header === undefined) return;
     this.frame(line);
+  }
+
+  /**
+   * Feeds the whole lines in `bytes[start, end)` (latin1, as forEachLine decodes them). A frame line
+   * whose function is known is folded from its bytes; every other line goes through line().
+   */
+  chunk(bytes: Uint8Array, start: number, end: number): void {
+    let lineStart = start;
+    while (lineStart < end) {
+      // Plain loops, not Buffer.indexOf: a native call per short line costs more than the scan.
+      let nl = lineStart;
+      while (nl < end && bytes[nl] !== 10) nl++;
+      let lineEnd = nl;
+      if (lineEnd > lineStart && bytes[lineEnd - 1] === 13) lineEnd--;
+      const first = bytes[lineStart];
+      if (
+        lineEnd === lineStart ||
+        (first !== 32 && first !== 9) ||
+        this.header === undefined ||
+        !this.knownFrame(bytes, lineStart, lineEnd)
+      )
+        this.line(latin1(bytes, lineStart, lineEnd));
+      lineStart = nl + 1;
+    }
+  }
+
+  /** Folds a frame line from its bytes when its function was seen before and needs no address; false to take line(). */
+  private knownFrame(bytes: Uint8Array, lineStart: number, lineEnd: number): boolean {
+    let i = lineStart;
+    while (i < lineEnd && (bytes[i] === 32 || bytes[i] === 9)) i++;
+    // The address: hex digits (and the x of 0x) up to a space.
+    let space = i;
+    for (; space < lineEnd; space++) {
+      const raw = bytes[space]!;
+      if (raw === 32) break;
+      const c = raw | 32;
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || c === 120)) return false;
+    }
+    if (space === i || space >= lineEnd) return false;
+    let end = lineEnd;
+    while (end > space && bytes[end - 1] === 32) end--;
+    const keyStart = space + 1;
+    const keyEnd = frameKeyEnd(bytes, keyStart, end);
+    const func = this.byteKeys.get(bytes, keyStart, keyEnd);
+    if (func < 0) {
+      // First sight: line() parses it; its key then finds the function from the bytes.
+      this.line(latin1(bytes, lineStart, lineEnd));
+      const parsed = this.stack[this.depth - 1]!;
+      this.byteKeys.set(bytes, keyStart, keyEnd, parsed);
+      this.noteAddressless(parsed);
+      return true;
+    }
+    if (!this.addressless[func] && !this.addresses.has(func)) return false;
+    this.push(func);
+    return true;
+  }
+
+  private noteAddressless(func: number): void {
+    const module = this.builder.moduleOf(func);
+    if (module !== undefined && module.startsWith('/')) return;
+    if (func >= this.addressless.length) {
+      const grown = new Uint8Array(Math.max(func + 1, this.addressless.length * 2));
+      grown.set(this.addressless);
+      this.addressless = grown;
+    }
+    this.addressless[func] = 1;
   }
 
   finish(): PerfScriptResult {
@@ -201,6 +271,113 @@ function frameKey(line: string, start: number, end: number): string {
     if (plus > start) return line.slice(start, plus);
   }
   return line.slice(start, end);
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+const INLINED = Buffer.from('(inlined)', 'latin1');
+
+/** frameKey over bytes: where the same key ends (it starts at `start`). */
+function frameKeyEnd(b: Uint8Array, start: number, end: number): number {
+  if (b[end - 1] !== 41 /* ) */ || b[start] === 91 /* [ */) return end;
+  let open = -1;
+  for (let k = end - 2; k > start; k--) {
+    if (b[k] === 40 && b[k - 1] === 32) {
+      open = k - 1;
+      break;
+    }
+  }
+  if (open > start && !endsWithBytes(b, end, INLINED)) {
+    for (let k = open - 1; k > start; k--) if (b[k] === 43 /* + */ && b[k + 1] === 48 && b[k + 2] === 120) return k;
+  }
+  return end;
+}
+
+function endsWithBytes(b: Uint8Array, end: number, suffix: Uint8Array): boolean {
+  if (end < suffix.length) return false;
+  for (let i = 0; i < suffix.length; i++) if (b[end - suffix.length + i] !== suffix[i]) return false;
+  return true;
+}
+
+/** Byte strings → function ids, open addressing over FNV-1a hashes; keys are copied into one pool. */
+class ByteKeyTable {
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private hashes = new Int32Array(1024);
+  private offsets = new Int32Array(1024);
+  private lengths = new Int32Array(1024);
+  private values = new Int32Array(1024);
+  private pool = new Uint8Array(1 << 16);
+  private poolUsed = 0;
+  private count = 0;
+
+  get(b: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(b, start, end);
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const e = this.slots[s]!;
+      if (e < 0) return -1;
+      if (this.hashes[e] === h && this.equals(e, b, start, end)) return this.values[e]!;
+    }
+  }
+
+  set(b: Uint8Array, start: number, end: number, value: number): void {
+    if (this.get(b, start, end) >= 0) return;
+    const length = end - start;
+    if (this.count === this.values.length) this.growEntries();
+    while (this.poolUsed + length > this.pool.length) {
+      const grown = new Uint8Array(this.pool.length * 2);
+      grown.set(this.pool);
+      this.pool = grown;
+    }
+    this.pool.set(b.subarray(start, end), this.poolUsed);
+    const e = this.count++;
+    this.hashes[e] = hashBytes(b, start, end);
+    this.offsets[e] = this.poolUsed;
+    this.lengths[e] = length;
+    this.values[e] = value;
+    this.poolUsed += length;
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(e);
+  }
+
+  private equals(e: number, b: Uint8Array, start: number, end: number): boolean {
+    if (this.lengths[e] !== end - start) return false;
+    const pool = this.pool;
+    for (let i = 0, o = this.offsets[e]!; start + i < end; i++) if (pool[o + i] !== b[start + i]) return false;
+    return true;
+  }
+
+  private place(e: number): void {
+    const mask = this.slots.length - 1;
+    let s = this.hashes[e]! & mask;
+    while (this.slots[s]! >= 0) s = (s + 1) & mask;
+    this.slots[s] = e;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size).fill(-1);
+    for (let e = 0; e < this.count; e++) this.place(e);
+  }
+
+  private growEntries(): void {
+    const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+      const next = new Int32Array(a.length * 2);
+      next.set(a);
+      return next;
+    };
+    this.hashes = grow(this.hashes);
+    this.offsets = grow(this.offsets);
+    this.lengths = grow(this.lengths);
+    this.values = grow(this.values);
+  }
+}
+
+function hashBytes(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h | 0;
 }
 
 /** Index of the '(' that closes with the string's final ')', or -1. */
