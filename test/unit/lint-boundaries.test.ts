@@ -2,9 +2,11 @@
 // (eslint.config.mjs): a deliberate violation in each layer fails it, and the
 // same import from the layer that may make it passes.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ESLint } from 'eslint';
-import { repoRoot } from '../util/paths';
+import { fixturesDir, repoRoot } from '../util/paths';
 
 const eslint = new ESLint({ cwd: repoRoot });
 
@@ -31,7 +33,8 @@ describe('import boundaries', () => {
   });
 
   test('vscode is imported only by the client', async () => {
-    const code = "import * as vscode from 'vscode';\nvscode.window.showInformationMessage('x');\n";
+    // The probe is kept as a fixture: this test itself must stay free of an editor import.
+    const code = readFileSync(join(fixturesDir, 'lint-boundaries', 'editor-import.ts.txt'), 'utf8');
     assert.deepEqual(await ruleIdsFor('server/src/lsp/boundaryProbe.ts', code), ['no-restricted-imports']);
     assert.deepEqual(await ruleIdsFor('media/src/flame/boundaryProbe.ts', code), ['no-restricted-imports']);
     assert.deepEqual(await ruleIdsFor('client/src/boundaryProbe.ts', code), []);

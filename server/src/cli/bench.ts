@@ -157,6 +157,11 @@ function keyValues(flags: Flags, name: string): [string, string][] {
   });
 }
 
+/** Progress lines on stderr ("[ 40%] …"), so that --json output on stdout stays clean. */
+function progressOnStderr(io: CliIO): (message: string, fraction: number) => void {
+  return (message, fraction) => io.err(`[${String(Math.round(fraction * 100)).padStart(3)}%] ${message}\n`);
+}
+
 function jsonOut(io: CliIO, value: unknown): void {
   io.out(JSON.stringify(value, null, 2) + '\n');
 }
@@ -274,8 +279,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       appendHistory: !flags.switches.has('--no-history'),
       noiseThreshold: threshold,
       signal: io.signal,
-      // Progress goes to stderr so --json output stays clean.
-      onProgress: (message, fraction) => io.err(`[${String(Math.round(fraction * 100)).padStart(3)}%] ${message}\n`),
+      onProgress: progressOnStderr(io),
     });
   } catch (e) {
     if (e instanceof CancelledError) {
@@ -403,7 +407,7 @@ async function suite(args: readonly string[], io: CliIO): Promise<number> {
       appendHistory: !flags.switches.has('--no-history'),
       noiseThreshold: threshold,
       signal: io.signal,
-      onProgress: (message, fraction) => io.err(`[${String(Math.round(fraction * 100)).padStart(3)}%] ${message}\n`),
+      onProgress: progressOnStderr(io),
     });
   } catch (e) {
     if (e instanceof CancelledError) {
