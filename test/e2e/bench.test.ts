@@ -13,6 +13,7 @@ import {
   quickPickItems,
   runRowAction,
   showBenchmarksView,
+  verdictWords,
   waitForPage,
 } from './harness/benchUi';
 import { builtAllocatorWorkspace, commitAll, initRepository } from './harness/benchWorkspace';
@@ -24,7 +25,6 @@ import type { Workspace } from './harness/workspace';
 const BENCHMARK = 'fixed_size';
 const SOURCE = `bench/bench_${BENCHMARK}.c`;
 const SETTINGS = { 'hakmem.benchmark.runs': 3, 'hakmem.benchmark.allocators': ['hakmem', 'system'] };
-const VERDICTS = ['faster', 'slower', 'no significant change'];
 const BUNDLED_BENCHMARKS = ['larson', 'random_mixed', 'fixed_size', 'mid_large_mt'];
 /** Building (already up to date) and running, on a loaded 2-core machine. */
 const RUN_TIMEOUT = 90_000;
@@ -83,27 +83,18 @@ test(
       // A new commit: the next run's baseline is the run on the first commit.
       commitAll(workspace.root, 'a change');
       await frame.locator('#rerun').click();
-      const verdict = frame.locator('#verdicts li[data-verdict]');
+      const verdict = frame.locator('#verdicts li[data-decision]');
       await verdict.first().waitFor({ timeout: RUN_TIMEOUT });
-      const word = (await verdict.first().getAttribute('data-verdict')) ?? '';
-      assert.ok(VERDICTS.includes(word), `verdict "${word}"`);
-      // hakmem is the subject; the change is "N× faster/slower" or "no significant change".
+      const words = verdictWords((await verdict.first().getAttribute('data-decision')) ?? '', `hakmem at ${firstCommit.slice(0, 8)}`);
+      // hakmem is the subject; the change is "N× faster/slower", "equivalent within ±T" or "undecided after N runs".
       assert.equal((await verdict.first().locator('strong').textContent())?.trim(), 'hakmem');
-      const change = (await verdict.first().locator('.word').textContent())?.trim() ?? '';
-      assert.match(change, word === 'no significant change' ? /^no significant change$/ : new RegExp(`^\\d+\\.\\d+× ${word}$`));
-      assert.match(
-        (await verdict.first().locator('.against').textContent())?.trim() ?? '',
-        new RegExp(`^(than|vs) hakmem at ${firstCommit.slice(0, 8)}$`),
-      );
+      assert.match((await verdict.first().locator('.word').textContent())?.trim() ?? '', words.change);
+      assert.match((await verdict.first().locator('.against').textContent())?.trim() ?? '', words.against);
       // The verdict names the interval and the p-value it rests on.
-      assert.match((await verdict.first().locator('.detail').textContent()) ?? '', /95% CI .* p = /);
+      assert.match((await verdict.first().locator('.detail').textContent()) ?? '', /95% (repeated )?CI .* p = /);
       // The status bar names the benchmark and, for a change against history, the baseline commit.
-      const expected =
-        word === 'no significant change'
-          ? `${BENCHMARK}: no significant change`
-          : `${BENCHMARK}: hakmem \\d+\\.\\d+× ${word} than hakmem at ${firstCommit.slice(0, 8)}`;
       await workbench
-        .statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${expected}`))
+        .statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${BENCHMARK}: ${words.status}`))
         .first()
         .waitFor({ timeout: UI_TIMEOUT });
       assert.equal(historyLines(), 2);
@@ -139,7 +130,7 @@ test('Compare from the Benchmarks view runs the picked allocators side by side',
     await acceptQuickPick(workbench);
 
     const frame = await workbench.webview(`Benchmark: ${BENCHMARK}`);
-    const verdict = frame.locator('#verdicts li[data-verdict]');
+    const verdict = frame.locator('#verdicts li[data-decision]');
     await verdict.first().waitFor({ timeout: RUN_TIMEOUT });
     for (const series of ['hakmem', 'system']) {
       assert.equal(await frame.locator(`#bars g.bar-group[data-series="${series}"] circle.sample`).count(), 3, `${series}: a dot per run`);
@@ -147,14 +138,12 @@ test('Compare from the Benchmarks view runs the picked allocators side by side',
     assert.deepEqual(await frame.locator('#summary-table th[scope="row"]').allTextContents(), ['hakmem', 'system']);
     // The allocator under development is the subject, whatever the order picked.
     assert.equal((await verdict.first().locator('strong').textContent())?.trim(), 'hakmem');
-    const word = (await verdict.first().getAttribute('data-verdict')) ?? '';
-    assert.ok(VERDICTS.includes(word), `verdict "${word}"`);
-    assert.match((await verdict.first().locator('.against').textContent())?.trim() ?? '', /^(than|vs) glibc$/);
+    const words = verdictWords((await verdict.first().getAttribute('data-decision')) ?? '', 'glibc');
+    assert.match((await verdict.first().locator('.word').textContent())?.trim() ?? '', words.change);
+    assert.match((await verdict.first().locator('.against').textContent())?.trim() ?? '', words.against);
     // The status bar names the benchmark, then the comparison that matters most.
-    const expected =
-      word === 'no significant change' ? `${BENCHMARK}: no significant change` : `${BENCHMARK}: hakmem \\d+\\.\\d+× ${word} than glibc`;
     await workbench
-      .statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${expected}`))
+      .statusBarItem(new RegExp(`^\\s*HAKMEM.*·.*${BENCHMARK}: ${words.status}`))
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
   });

@@ -128,3 +128,22 @@ export async function waitForCursor(workbench: Workbench, fileName: string, line
 export async function waitForPage(frame: FrameLocator, readySelector: string, timeout: number): Promise<void> {
   await frame.locator(readySelector).first().waitFor({ state: 'attached', timeout });
 }
+
+/** What the results page and the status bar say for each decision of the sequential design, against `baseline` ("glibc", "hakmem at 1a2b3c4d"). */
+export function verdictWords(decision: string, baseline: string): { change: RegExp; against: RegExp; status: string } {
+  switch (decision) {
+    case 'equivalent':
+      return { change: /^equivalent within ±\d+(\.\d)?%$/, against: new RegExp(`^to ${baseline}$`), status: 'equivalent within ±' };
+    case 'undecided':
+      return { change: /^undecided after \d+ runs?$/, against: new RegExp(`^vs ${baseline}$`), status: 'no decided change' };
+    case 'faster':
+    case 'slower':
+      return {
+        change: new RegExp(`^\\d+\\.\\d+× ${decision}$`),
+        against: new RegExp(`^than ${baseline}$`),
+        status: `hakmem \\d+\\.\\d+× ${decision} than ${baseline}`,
+      };
+    default:
+      throw new Error(`not a decision: "${decision}"`);
+  }
+}
