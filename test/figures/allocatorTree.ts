@@ -31,7 +31,8 @@ function commonHeaders(): Array<[string, string]> {
     '#include <stdint.h>',
     '#include <stdio.h>',
     '#define al_likely(x) __builtin_expect(!!(x), 1)',
-    '#define al_unlikely(x) __builtin_expect(!!(x), 0)',
+    // mimalloc's shape: the macro brings its own parentheses, so sources may write `if al_unlikely(c) {`.
+    '#define al_unlikely(x) (__builtin_expect(!!(x), 0))',
     '#define AL_ATTR(s) __attribute__((s))',
     '#define AL_COLD AL_ATTR(cold)',
     '#define AL_NOINLINE AL_ATTR(noinline)',
@@ -146,7 +147,7 @@ function source(c: number, s: number, sources: number, components: number): stri
       `void *${fn}(size_t n) {`,
       ...(k === 0 ? [`  c${c}_s${s}_calls++;`] : []),
       `  size_t r = c${c}_h${h}_op${k % INLINES_PER_HEADER}(&c${c}_h${h}_global, n);`,
-      '  if (al_unlikely(r == 0)) {',
+      '  if al_unlikely(r == 0) {',
       `    AL_TRACE("${fn}: refill %zu\\n", n);`,
       `    c${c}_h${h}_boot();`,
       '  }',
